@@ -1,0 +1,48 @@
+# Two commands on a fresh machine: `make run` and `make test` (see README.md).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint install install-test secret demo clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(VENV)/.installed-run: requirements.txt | $(PY)
+	$(PIP) install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-test: requirements.txt requirements-test.txt | $(PY)
+	$(PIP) install --quiet -r requirements-test.txt
+	touch $@
+
+install: $(VENV)/.installed-run
+install-test: $(VENV)/.installed-test
+
+var/secret_key:
+	mkdir -p var
+	$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+	chmod 600 $@
+
+## Development server with demo data on http://$(HOST):$(PORT)
+run: install var/secret_key
+	SECRET_KEY=$$(cat var/secret_key) DEBUG=1 ENVIRONMENT_LABEL=Demo $(PY) manage.py migrate --no-input
+	SECRET_KEY=$$(cat var/secret_key) DEBUG=1 ENVIRONMENT_LABEL=Demo $(PY) manage.py seed_demo --if-empty
+	SECRET_KEY=$$(cat var/secret_key) DEBUG=1 ENVIRONMENT_LABEL=Demo $(PY) manage.py runserver $(HOST):$(PORT)
+
+## The whole test suite (SQLite by default; set DATABASE_URL=postgres://... for PostgreSQL)
+test: install-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: install-test
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf $(VENV) var

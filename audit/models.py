@@ -1,0 +1,70 @@
+"""The audit log: one append-only row per read or write of resident data.
+
+Rows are written only by ``audit.services.record`` and never changed: the model refuses
+updates and deletes, and on PostgreSQL a trigger refuses them in the database too.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Action(models.TextChoices):
+    VIEW = "view", _("Visning")
+    LIST = "list", _("Liste")
+    SEARCH = "search", _("Søgning")
+    LOOKUP = "lookup", _("Opslag fra sengeafsnit")
+    CREATE = "create", _("Oprettelse")
+    UPDATE = "update", _("Ændring")
+    TRANSITION = "transition", _("Statusændring")
+
+
+class Purpose(models.TextChoices):
+    TREATMENT = "treatment", _("Behandling")
+    SHARING = "sharing", _("Samtykkebaseret deling")
+    EMERGENCY = "emergency", _("Nødadgang")
+    ADMINISTRATION = "administration", _("Administration")
+    LOOKUP = "lookup", _("Opslag")
+
+
+class Outcome(models.TextChoices):
+    ALLOWED = "allowed", _("Tilladt")
+    DENIED = "denied", _("Afvist")
+
+
+class AuditEvent(models.Model):
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    organisation = models.CharField(max_length=500, blank=True)
+    role = models.CharField(max_length=200, blank=True)
+    resident = models.ForeignKey(
+        "residents.Resident", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    action = models.CharField(max_length=20, choices=Action.choices)
+    object_type = models.CharField(max_length=50, blank=True)
+    object_id = models.CharField(max_length=50, blank=True)
+    object_version = models.PositiveIntegerField(null=True)
+    purpose = models.CharField(max_length=20, choices=Purpose.choices)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.ALLOWED)
+    request_id = models.CharField(max_length=64, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("logpost")
+        verbose_name_plural = _("logposter")
+        indexes = [models.Index(fields=["resident", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type} {self.outcome}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise RuntimeError("audit rows are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError("audit rows are append-only")

@@ -1,0 +1,77 @@
+"""The one way to write audit rows. Call inside the same transaction as the change."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from btt.middleware import current_request_id
+from organisation.access import principal_for
+
+from .models import Action, AuditEvent, Outcome, Purpose
+
+
+def _row(*, user, resident_id, action, obj, purpose, outcome, detail) -> AuditEvent:
+    principal = principal_for(user)
+    return AuditEvent(
+        user=user if user is not None and user.is_authenticated else None,
+        organisation=principal.organisation_label[:500],
+        role=principal.role_label[:200],
+        resident_id=resident_id,
+        action=action,
+        object_type=obj._meta.model_name if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        object_version=getattr(obj, "version", None) if obj is not None else None,
+        purpose=purpose,
+        outcome=outcome,
+        request_id=current_request_id(),
+        detail=detail or {},
+    )
+
+
+def record(
+    *,
+    user,
+    action: Action,
+    resident=None,
+    obj=None,
+    purpose: Purpose = Purpose.TREATMENT,
+    outcome: Outcome = Outcome.ALLOWED,
+    detail: dict | None = None,
+) -> AuditEvent:
+    """Write one audit row. ``detail`` must never hold CPR numbers or note text."""
+    row = _row(
+        user=user,
+        resident_id=resident.pk if resident is not None else None,
+        action=action,
+        obj=obj,
+        purpose=purpose,
+        outcome=outcome,
+        detail=detail,
+    )
+    row.save(force_insert=True)
+    return row
+
+
+def record_shown(
+    *,
+    user,
+    action: Action,
+    resident_ids: Iterable[int],
+    purpose: Purpose = Purpose.TREATMENT,
+    detail: dict | None = None,
+) -> None:
+    """One row per resident shown in a list or search result, written in one query."""
+    rows = [
+        _row(
+            user=user,
+            resident_id=rid,
+            action=action,
+            obj=None,
+            purpose=purpose,
+            outcome=Outcome.ALLOWED,
+            detail=detail,
+        )
+        for rid in resident_ids
+    ]
+    if rows:
+        AuditEvent.objects.bulk_create(rows)

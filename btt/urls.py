@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from accounts.views import home
+
+from . import views
+
+admin.site.site_header = "Botilbudsteams – administration"
+admin.site.site_title = "Botilbudsteams"
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("konto/", include("accounts.urls")),
+    path("botilbud/", include("organisation.urls")),
+    path("beboere/", include("residents.urls")),
+    path("", include("courses.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler500 = "btt.views.server_error"

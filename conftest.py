@@ -1,0 +1,23 @@
+import os
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API in tests
+
+
+@pytest.fixture
+def world(db):
+    from tests.personas import build_world
+
+    return build_world()
+
+
+@pytest.fixture
+def login(client):
+    """Log a persona in with the test client and return the client."""
+
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login

@@ -1,0 +1,109 @@
+"""Who a user is in the organisation: the one place that reads memberships for access.
+
+``principal_for(user)`` is computed once per request (cached on the user object, which lives
+for one request), so a membership removed or a user deactivated takes effect on the next
+request.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.http import Http404
+
+from organisation.models import Membership, Profession, Role
+
+# Professions that may make clinical decisions (visitation, ending a course).
+CLINICAL_DECIDERS = frozenset({Profession.DOCTOR, Profession.NURSE, Profession.LEADER})
+
+
+@dataclass(frozen=True)
+class Principal:
+    user_id: int | None
+    team_ids: frozenset[int] = frozenset()
+    leader_team_ids: frozenset[int] = frozenset()
+    decider_team_ids: frozenset[int] = frozenset()
+    facility_ids: frozenset[int] = frozenset()
+    leader_facility_ids: frozenset[int] = frozenset()
+    ward_ids: frozenset[int] = frozenset()
+    admin_region_ids: frozenset[int] = frozenset()
+    roles: frozenset[str] = field(default_factory=frozenset)
+    labels: tuple[str, ...] = ()
+
+    @property
+    def is_team_staff(self) -> bool:
+        return bool(self.team_ids)
+
+    @property
+    def is_facility_staff(self) -> bool:
+        return bool(self.facility_ids)
+
+    @property
+    def is_ward_staff(self) -> bool:
+        return bool(self.ward_ids)
+
+    @property
+    def is_region_admin(self) -> bool:
+        return bool(self.admin_region_ids)
+
+    @property
+    def organisation_label(self) -> str:
+        return "; ".join(self.labels)
+
+    @property
+    def role_label(self) -> str:
+        return ",".join(sorted(self.roles))
+
+
+ANONYMOUS = Principal(user_id=None)
+
+
+def principal_for(user) -> Principal:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return ANONYMOUS
+    cached = getattr(user, "_principal_cache", None)
+    if cached is not None:
+        return cached
+    memberships = Membership.objects.filter(user=user, is_active=True).select_related(
+        "team", "facility", "ward", "region"
+    )
+    teams, leader_teams, decider_teams = set(), set(), set()
+    facilities, leader_facilities, wards, regions = set(), set(), set(), set()
+    roles, labels = set(), []
+    for m in memberships:
+        roles.add(m.role)
+        labels.append(str(m.scope))
+        if m.role in (Role.TEAM_STAFF, Role.TEAM_LEADER):
+            teams.add(m.team_id)
+            if m.role == Role.TEAM_LEADER:
+                leader_teams.add(m.team_id)
+            if m.role == Role.TEAM_LEADER or m.profession in CLINICAL_DECIDERS:
+                decider_teams.add(m.team_id)
+        elif m.role in (Role.FACILITY_STAFF, Role.FACILITY_LEADER):
+            facilities.add(m.facility_id)
+            if m.role == Role.FACILITY_LEADER:
+                leader_facilities.add(m.facility_id)
+        elif m.role == Role.WARD_STAFF:
+            wards.add(m.ward_id)
+        elif m.role == Role.REGION_ADMIN:
+            regions.add(m.region_id)
+    principal = Principal(
+        user_id=user.pk,
+        team_ids=frozenset(teams),
+        leader_team_ids=frozenset(leader_teams),
+        decider_team_ids=frozenset(decider_teams),
+        facility_ids=frozenset(facilities),
+        leader_facility_ids=frozenset(leader_facilities),
+        ward_ids=frozenset(wards),
+        admin_region_ids=frozenset(regions),
+        roles=frozenset(roles),
+        labels=tuple(labels),
+    )
+    user._principal_cache = principal
+    return principal
+
+
+def require(condition: bool) -> None:
+    """Deny as not found: existence must not leak to those who may not see it."""
+    if not condition:
+        raise Http404

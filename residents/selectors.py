@@ -1,0 +1,92 @@
+"""Every read of residents starts here, already scoped to what the user may see."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from lib.cpr import normalise
+from organisation.access import principal_for, require
+
+from .models import Residence, Resident, ResidentIdentifier
+
+
+def residents_visible_to(user) -> QuerySet[Resident]:
+    """The only starting point for lists, searches, counts and exports of residents.
+
+    Team staff: residents with a course, referral or concern in their own team.
+    Housing staff: residents living at their own facility now.
+    Everyone else (ward staff, region admins, anonymous): nobody.
+    """
+    from courses.models import Concern, Course, Referral
+
+    principal = principal_for(user)
+    condition = Q()
+    granted = False
+    if principal.team_ids:
+        teams = principal.team_ids
+        condition |= Q(pk__in=Course.objects.filter(team_id__in=teams).values("resident_id"))
+        condition |= Q(pk__in=Referral.objects.filter(team_id__in=teams).values("resident_id"))
+        condition |= Q(pk__in=Concern.objects.filter(team_id__in=teams).values("resident_id"))
+        granted = True
+    if principal.facility_ids:
+        condition |= Q(
+            pk__in=Residence.objects.filter(
+                facility_id__in=principal.facility_ids, moved_out__isnull=True
+            ).values("resident_id")
+        )
+        granted = True
+    if not granted:
+        return Resident.objects.none()
+    return Resident.objects.filter(condition)
+
+
+def with_current_details(queryset: QuerySet[Resident]) -> QuerySet[Resident]:
+    """Attach the current identifier and residence in a constant number of queries."""
+    return queryset.prefetch_related(
+        Prefetch(
+            "identifiers",
+            queryset=ResidentIdentifier.objects.filter(valid_to__isnull=True),
+            to_attr="current_identifiers",
+        ),
+        Prefetch(
+            "residences",
+            queryset=Residence.objects.filter(moved_out__isnull=True).select_related("facility"),
+            to_attr="current_residences",
+        ),
+    )
+
+
+def get_resident_for_user(user, pk: int) -> Resident:
+    """The gatekeeper: 404 unless the user may see this resident."""
+    resident = with_current_details(residents_visible_to(user)).filter(pk=pk).first()
+    require(resident is not None)
+    return resident
+
+
+SEARCH_LIMIT = 50
+
+
+def resident_search(user, query: str) -> tuple[list[Resident], bool]:
+    """Search by CPR/replacement number (exact, any number the resident has held) or by name.
+
+    Returns at most SEARCH_LIMIT residents and whether there were more.
+    """
+    visible = residents_visible_to(user)
+    text = (query or "").strip()
+    number = normalise(text)
+    if len(number) == 10 and number[:6].isdigit():
+        visible = visible.filter(identifiers__value=number)
+    else:
+        for token in text.split()[:5]:
+            visible = visible.filter(Q(first_name__icontains=token) | Q(last_name__icontains=token))
+    rows = list(with_current_details(visible.distinct())[: SEARCH_LIMIT + 1])
+    return rows[:SEARCH_LIMIT], len(rows) > SEARCH_LIMIT
+
+
+def facility_residents(user, facility) -> QuerySet[Resident]:
+    """Residents living at ``facility`` now, among those the user may see."""
+    return with_current_details(
+        residents_visible_to(user).filter(
+            residences__facility=facility, residences__moved_out__isnull=True
+        )
+    )

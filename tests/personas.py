@@ -1,0 +1,120 @@
+"""A small synthetic world with one named persona per role, used across the test suite.
+
+Region with two adult teams (A, B) and a ward. Team A serves facilities A1 and A2, team B
+serves B1. Residents at A1: one in an active course, one with a pending referral, one with an
+open concern, one with nothing yet; one resident at B1 in team B's course.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from organisation.models import Profession, Role
+
+from . import factories as f
+
+
+@dataclass
+class World:
+    region: object
+    team_a: object
+    team_b: object
+    facility_a1: object
+    facility_a2: object
+    facility_b1: object
+    ward: object
+    # personas
+    team_nurse: object
+    team_doctor: object
+    team_leader: object
+    team_mentor: object  # team member who may not make clinical decisions
+    other_team_nurse: object
+    housing_staff: object
+    housing_leader: object
+    other_housing_staff: object
+    ward_staff: object
+    region_admin: object
+    # residents and workflow objects
+    resident_in_course: object
+    resident_pending: object
+    resident_concern: object
+    resident_plain: object
+    resident_other_team: object
+    course: object
+    referral_pending: object
+    concern_open: object
+    course_other_team: object
+
+
+def _member(role, profession, **scope):
+    return f.MembershipFactory(role=role, profession=profession, **scope).user
+
+
+def build_world() -> World:
+    region = f.RegionFactory(name="Region Test")
+    team_a = f.TeamFactory(region=region, name="Botilbudsteam Nord")
+    team_b = f.TeamFactory(region=region, name="Botilbudsteam Syd")
+    facility_a1 = f.FacilityFactory(region=region, team=team_a, name="Bostedet Egely")
+    facility_a2 = f.FacilityFactory(region=region, team=team_a, name="Bofællesskabet Lyngen")
+    facility_b1 = f.FacilityFactory(region=region, team=team_b, name="Botilbuddet Strandly")
+    ward = f.WardFactory(region=region, name="Psykiatrisk sengeafsnit P1")
+
+    team_nurse = _member(Role.TEAM_STAFF, Profession.NURSE, team=team_a)
+    team_doctor = _member(Role.TEAM_STAFF, Profession.DOCTOR, team=team_a)
+    team_leader = _member(Role.TEAM_LEADER, Profession.LEADER, team=team_a)
+    team_mentor = _member(Role.TEAM_STAFF, Profession.RECOVERY_MENTOR, team=team_a)
+    other_team_nurse = _member(Role.TEAM_STAFF, Profession.NURSE, team=team_b)
+    housing_staff = _member(Role.FACILITY_STAFF, Profession.SOCIAL_EDUCATOR, facility=facility_a1)
+    housing_leader = _member(Role.FACILITY_LEADER, Profession.LEADER, facility=facility_a1)
+    other_housing_staff = _member(
+        Role.FACILITY_STAFF, Profession.SOCIAL_EDUCATOR, facility=facility_b1
+    )
+    ward_staff = _member(Role.WARD_STAFF, Profession.NURSE, ward=ward)
+    region_admin = _member(Role.REGION_ADMIN, Profession.OTHER, region=region)
+    region_admin.is_staff = True
+    region_admin.save(update_fields=["is_staff"])
+
+    today = timezone.localdate()
+    resident_in_course = f.ResidentFactory(
+        facility=facility_a1, first_name="Dorte", last_name="Testesen"
+    )
+    resident_pending = f.ResidentFactory(
+        facility=facility_a1, first_name="Peter", last_name="Prøvesen"
+    )
+    resident_concern = f.ResidentFactory(
+        facility=facility_a1, first_name="Mads", last_name="Eksempelsen"
+    )
+    resident_plain = f.ResidentFactory(
+        facility=facility_a1, first_name="Lone", last_name="Fiktivsen"
+    )
+    resident_other_team = f.ResidentFactory(
+        facility=facility_b1, first_name="Karl", last_name="Andersted"
+    )
+
+    course = f.CourseFactory(
+        referral__resident=resident_in_course,
+        referral__facility=facility_a1,
+        referral__received_on=today - datetime.timedelta(days=100),
+        responsible_doctor=team_doctor,
+        facility_contact=housing_staff,
+        team_contacts=[team_nurse],
+        referral__decided_by=team_doctor,
+        referral__decided_at=timezone.now() - datetime.timedelta(days=90),
+        started_on=today - datetime.timedelta(days=90),
+    )
+    referral_pending = f.ReferralFactory(
+        resident=resident_pending, facility=facility_a1, created_by=team_nurse
+    )
+    concern_open = f.ConcernFactory(
+        resident=resident_concern, facility=facility_a1, raised_by=housing_staff
+    )
+    course_other_team = f.CourseFactory(
+        referral__resident=resident_other_team,
+        referral__facility=facility_b1,
+        responsible_doctor=other_team_nurse,
+        team_contacts=[other_team_nurse],
+    )
+    return World(**{k: v for k, v in locals().items() if k in World.__dataclass_fields__})
