@@ -92,7 +92,10 @@ class ReferralForm(forms.Form):
         choices=Criterion.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        help_text=_("Marker dem, der passer. Ikke alle kriterier skal være opfyldt."),
+        help_text=_(
+            "Marker mindst ét kriterie, eller beskriv de øvrige forhold i fritekst. "
+            "Ikke alle kriterier skal være opfyldt."
+        ),
     )
     criteria_other = forms.CharField(
         label=_("Øvrige forhold (fritekst)"),
@@ -133,6 +136,11 @@ class ReferralForm(forms.Form):
                 _("Samtykket skal være givet senest den dag, henvisningen modtages."),
             )
         return cleaned
+
+
+# Either a criterion or the free text is needed: neither is "optional" on its own.
+ReferralForm.base_fields["criteria"].show_optional = False
+ReferralForm.base_fields["criteria_other"].show_optional = False
 
 
 class NewResidentReferralForm(ResidentIdentityForm, ReferralForm):

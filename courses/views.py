@@ -1,6 +1,7 @@
 """Concern → referral → visitation → course: gatekeeper → form → service → redirect."""
 
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -215,14 +216,18 @@ def referral_detail(request, pk: int):
 @require_GET
 def visitation_queue(request):
     require(principal_for(request.user).is_team_staff)
-    referrals = list(visitation_queue_selector(request.user))
+    page = Paginator(visitation_queue_selector(request.user), 50).get_page(request.GET.get("side"))
     record_shown(
         user=request.user,
         action=Action.LIST,
-        resident_ids=[r.resident_id for r in referrals],
+        resident_ids=[r.resident_id for r in page],
         detail={"list": "visitation_queue"},
     )
-    return render(request, "courses/visitation_queue.html", {"referrals": referrals})
+    return render(
+        request,
+        "courses/visitation_queue.html",
+        {"referrals": page.object_list, "page": page},
+    )
 
 
 @require_http_methods(["GET", "POST"])

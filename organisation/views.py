@@ -7,11 +7,14 @@ from audit.models import Action
 from audit.services import record_shown
 from residents.selectors import facility_residents
 
+from .access import principal_for, require
 from .selectors import facilities_visible_to, get_facility_for_user
 
 
 @require_GET
 def facility_list(request):
+    principal = principal_for(request.user)
+    require(principal.is_team_staff or principal.is_facility_staff or principal.is_region_admin)
     facilities = (
         facilities_visible_to(request.user)
         .select_related("team")

@@ -107,6 +107,15 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 _serial = iter(range(10**9))
 
 
+def make_identifier(birth_date: datetime.date) -> tuple[str, str]:
+    """(kind, value): a never-issued CPR number, or a replacement number for 1 January
+    (where a number failing modulus 11 could be real)."""
+    serial = next(_serial)
+    if (birth_date.month, birth_date.day) == (1, 1):
+        return "ecpr_national", f"{birth_date:%d%m%y}1AB{serial % 10}"
+    return "cpr", fictitious_cpr(birth_date, serial)
+
+
 def make_cpr(birth_date: datetime.date) -> str:
     return fictitious_cpr(birth_date, next(_serial))
 
@@ -123,11 +132,9 @@ class ResidentFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def identifier(obj, create, extracted, **kwargs):
         if create:
+            kind, value = ("cpr", extracted) if extracted else make_identifier(obj.birth_date)
             ResidentIdentifier.objects.create(
-                resident=obj,
-                kind="cpr",
-                value=extracted or make_cpr(obj.birth_date),
-                valid_from=datetime.date(2020, 1, 2),
+                resident=obj, kind=kind, value=value, valid_from=datetime.date(2020, 1, 2)
             )
 
     @factory.post_generation

@@ -27,7 +27,7 @@ DROP FUNCTION IF EXISTS audit_auditevent_append_only();
 
 def forward(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(FORWARD)
+        schema_editor.execute(FORWARD, params=None)  # no placeholders: "%" is plpgsql's
 
 
 def backward(apps, schema_editor):
