@@ -6,6 +6,22 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync 
 
 
 @pytest.fixture
+def client():
+    """pytest-django's ``client``, signing in with both factors (tests/clients.py)."""
+    from tests.clients import SignInClient
+
+    return SignInClient()
+
+
+@pytest.fixture
+def client_password_only(db):
+    """A client whose ``force_login`` stops after the password (no second factor yet)."""
+    from tests.clients import PasswordOnlyClient
+
+    return PasswordOnlyClient()
+
+
+@pytest.fixture
 def world(db):
     from tests.personas import build_world
 

@@ -1,5 +1,18 @@
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET
+import logging
+from urllib.parse import urlencode
+
+import django_otp
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods
 
 from audit.models import Action
 from audit.services import record_shown
@@ -12,6 +25,18 @@ from courses.selectors import (
 from organisation.access import principal_for
 from organisation.models import Facility
 from residents.selectors import facility_residents
+
+from .forms import TokenForm
+from .middleware import otp_not_required
+from .security import log_event
+from .selectors import confirmed_totp_device, pending_totp_device
+from .services import (
+    TokenCheck,
+    totp_device_confirm,
+    totp_device_verify,
+    totp_enrolment_device,
+    totp_secret_base32,
+)
 
 # Each start-page list shows at most this many rows. Three lists of 25 stay within one
 # audit INSERT even on SQLite (999 parameters / 13 columns = 76 rows).
@@ -49,3 +74,144 @@ def home(request):
         user=request.user, action=Action.LIST, resident_ids=sorted(shown), detail={"list": "home"}
     )
     return render(request, "accounts/home.html", context)
+
+
+# --- signing in --------------------------------------------------------------------------
+
+
+def _is_verified(user) -> bool:
+    is_verified = getattr(user, "is_verified", None)
+    return bool(is_verified and is_verified())
+
+
+def _next_url(request) -> str:
+    """The page to go to after signing in: a local ``next`` or the start page."""
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+def _with_next(url_name: str, next_url: str) -> str:
+    return f"{reverse(url_name)}?{urlencode({'next': next_url})}"
+
+
+class PasswordLoginView(auth_views.LoginView):
+    """Step one: username and password (lockout through django-axes). Then on to the second
+    factor, keeping where the user was going."""
+
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+    def get_success_url(self):
+        target = super().get_success_url()
+        if self.request.user.is_authenticated and not _is_verified(self.request.user):
+            return _with_next("accounts:otp_verify", target)
+        return target
+
+
+def _complete_second_factor(request, device, *, event: str) -> None:
+    """Mark the session verified with this device and give it a new key."""
+    django_otp.login(request, device)
+    request.session.cycle_key()
+    log_event(event, request=request, user=request.user)
+
+
+def _refuse_code(request, form, check: TokenCheck, *, step: str) -> None:
+    if check.throttled_until is not None:
+        wait = max(1, int((check.throttled_until - timezone.now()).total_seconds()) + 1)
+        form.add_error(
+            "token",
+            ngettext(
+                "For mange forkerte koder. Vent %(seconds)d sekund, og prøv igen.",
+                "For mange forkerte koder. Vent %(seconds)d sekunder, og prøv igen.",
+                wait,
+            )
+            % {"seconds": wait},
+        )
+        reason = "throttled"
+    else:
+        form.add_error(
+            "token",
+            _("Koden er forkert eller allerede brugt. Skriv den kode, appen viser nu."),
+        )
+        reason = "wrong_code"
+    log_event(
+        "second_factor_failed",
+        request=request,
+        user=request.user,
+        step=step,
+        reason=reason,
+        level=logging.WARNING,
+    )
+
+
+@otp_not_required
+@require_http_methods(["GET", "POST"])
+def otp_verify(request):
+    """Step two: the code from the user's authenticator app."""
+    next_url = _next_url(request)
+    if _is_verified(request.user):
+        return redirect(next_url)
+    device = confirmed_totp_device(request.user)
+    if device is None:
+        return redirect(_with_next("accounts:otp_setup", next_url))
+    form = TokenForm(request.POST) if request.method == "POST" else TokenForm()
+    if form.is_bound and form.is_valid():
+        check = totp_device_verify(
+            user=request.user, device=device, token=form.cleaned_data["token"]
+        )
+        if check.accepted:
+            _complete_second_factor(request, device, event="second_factor_verified")
+            return redirect(next_url)
+        _refuse_code(request, form, check, step="verify")
+    return render(request, "accounts/otp_verify.html", {"form": form, "next": next_url})
+
+
+@otp_not_required
+@require_http_methods(["GET", "POST"])
+def otp_setup(request):
+    """First sign-in: set up an authenticator app (secret as text and QR code), confirmed by
+    the first code it shows. The secret is created by a POST (no GET changes state)."""
+    next_url = _next_url(request)
+    if _is_verified(request.user):
+        return redirect(next_url)
+    if confirmed_totp_device(request.user) is not None:
+        return redirect(_with_next("accounts:otp_verify", next_url))
+    if request.method == "POST" and request.POST.get("action") == "start":
+        totp_enrolment_device(request.user)
+        return redirect(_with_next("accounts:otp_setup", next_url))
+    device = pending_totp_device(request.user)
+    if device is None:
+        return render(request, "accounts/otp_setup_start.html", {"next": next_url})
+    form = TokenForm(request.POST) if request.method == "POST" else TokenForm()
+    if form.is_bound and form.is_valid():
+        check = totp_device_confirm(
+            user=request.user, device=device, token=form.cleaned_data["token"]
+        )
+        if check.accepted:
+            _complete_second_factor(request, device, event="second_factor_enrolled")
+            messages.success(request, _("Din autentificeringsapp er sat op."))
+            return redirect(next_url)
+        _refuse_code(request, form, check, step="enrol")
+    secret = totp_secret_base32(device)
+    # An SVG data: URI for an <img> (CSP img-src allows data:): no markup of ours to mark safe.
+    qr_data_uri = segno.make(device.config_url, error="m").svg_data_uri(
+        scale=4, border=4, dark="#000", light="#fff"
+    )
+    context = {
+        "form": form,
+        "next": next_url,
+        "secret_groups": [secret[i : i + 4] for i in range(0, len(secret), 4)],
+        "qr_data_uri": qr_data_uri,
+    }
+    return render(request, "accounts/otp_setup.html", context)
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes' lockout page (AXES_LOCKOUT_CALLABLE): the same for every username,
+    existing or not, and without the attempt count."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(request, "accounts/locked_out.html", {"minutes": minutes}, status=429)

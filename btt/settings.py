@@ -7,13 +7,27 @@ here: a bad value stops start-up with a message instead of running with a silent
 - SECRET_KEY     required (``make run`` keeps a generated one in var/secret_key).
 - DEBUG          off unless set; ``make run`` sets it for the development server.
 - ALLOWED_HOSTS  comma-separated; required when DEBUG is off.
+
+Security (see accounts/ for login, two-factor, lockout and session lifetime):
+
+- SECURE_SSL_REDIRECT   on unless DEBUG: http is redirected to https (except /healthz, for
+                        load balancer probes).
+- BEHIND_TLS_PROXY      set when a reverse proxy terminates TLS: the proxy must set
+                        X-Forwarded-Proto (trusted for request.is_secure()) and append the
+                        client address to X-Forwarded-For (used for the per-address lockout).
+- TRUSTED_PROXY_COUNT   proxies in front of Django that append to X-Forwarded-For (default 1
+                        behind a TLS proxy, else 0: the socket address is the client).
+- SESSION_COOKIE_AGE    idle timeout in seconds (default 1800).
+- SESSION_ABSOLUTE_AGE  absolute session lifetime in seconds (default 12 hours).
 """
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -51,12 +65,18 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.forms",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "csp",
     "template_partials",
     "btt",
     "accounts",
     "organisation",
     "residents",
     "courses",
+    "consent",
+    "emergency",
     "audit",
 ]
 
@@ -64,14 +84,24 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "btt.middleware.RequestIdMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # Idle timeout and absolute lifetime; an expired session continues as anonymous.
+    "accounts.middleware.SessionLifetimeMiddleware",
+    "accounts.middleware.LoginRequiredMiddleware",
+    # After the password and before the second factor only the OTP pages answer.
+    "accounts.middleware.OTPRequiredMiddleware",
+    # A 404 or 403 from a gatekeeper writes a "denied" audit row.
+    "audit.middleware.AuditDenialsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "btt.middleware.NoStoreMiddleware",
+    # Last, as django-axes asks: turns a lockout flagged during authentication into its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "btt.urls"
@@ -88,6 +118,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "btt.context_processors.platform",
+                "emergency.context_processors.emergency",
             ],
         },
     }
@@ -95,6 +126,10 @@ TEMPLATES = [
 FORM_RENDERER = "btt.forms.FormRenderer"
 
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses locked-out username+address pairs first
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -129,22 +164,72 @@ STORAGES = {
     },
 }
 
-# Sessions and cookies. A shift is at most 12 hours; the browser session ends with the browser.
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 12 * 60 * 60, minimum=60)
+# Sessions and cookies. The cookie ends with the browser; on the server a session ends after
+# SESSION_COOKIE_AGE seconds without a request (idle) and SESSION_ABSOLUTE_AGE after the login
+# whatever the activity (accounts.middleware.SessionLifetimeMiddleware, which also refreshes
+# the server-side expiry at most once a minute).
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 30 * 60, minimum=60)
+SESSION_ABSOLUTE_AGE = env_int("SESSION_ABSOLUTE_AGE", 12 * 60 * 60, minimum=60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+if SESSION_COOKIE_SECURE:
+    # The __Host- prefix makes the browser refuse the cookie unless it is Secure, host-only
+    # and for path /: a sibling subdomain cannot plant a session or CSRF cookie.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=False)
-if env_bool("BEHIND_TLS_PROXY", default=False):
+# The preload directive only makes the host eligible for the browsers' preload lists; nothing
+# happens until someone submits the domain at hstspreload.org.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=SECURE_HSTS_SECONDS > 0)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancer probes over plain http
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", default=False)
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if BEHIND_TLS_PROXY else 0)
+
+# Content-Security-Policy (django-csp 4). No inline scripts or styles anywhere: htmx's inline
+# indicator style is switched off in base.html (htmx-config); the QR code is an SVG data: image.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+    }
+}
+
+# Two-factor sign-in (django-otp, TOTP). Every staff user enrols an authenticator app at the
+# first login; a wrong code doubles the wait before the next try (1, 2, 4, ... seconds).
+OTP_TOTP_ISSUER = "Botilbudsteams"
+OTP_TOTP_THROTTLE_FACTOR = 1
+
+# Lockout (django-axes): five failed passwords for the same username from the same address
+# lock that pair for 15 minutes. Keyed on the pair so nobody can lock out a colleague (other
+# address) or a whole office (other usernames). A successful login resets the count.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip"
+# Successful logins and logouts go to the btt.security log; the database keeps only the
+# failure counters that the lockout needs (less personal data: no address/user-agent history).
+AXES_DISABLE_ACCESS_LOG = True
 
 # Shown in the page header so nobody mistakes a demo or test system for production.
 ENVIRONMENT_LABEL = env_str("ENVIRONMENT_LABEL", "")
@@ -155,4 +240,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # Login, failures, second factor, lockout, logout and expiry (accounts.security).
+    "loggers": {"btt.security": {"level": "INFO"}},
 }

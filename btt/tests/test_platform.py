@@ -118,7 +118,8 @@ def test_login_with_password(world, client):
         {"username": world.team_nurse.username, "password": TEST_PASSWORD},
     )
     assert response.status_code == 302
-    assert client.get(reverse("home")).status_code == 200
+    assert response["Location"].startswith(reverse("accounts:otp_verify"))  # second factor next
+    assert client.get(reverse("home")).status_code == 302
     client.logout()
     bad = client.post(reverse("accounts:login"), {"username": "nobody", "password": "x"})
     wrong = client.post(

@@ -16,10 +16,12 @@ from __future__ import annotations
 import datetime
 import os
 import re
+import time
 from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from django_otp.oath import totp
 from playwright.sync_api import Page, expect
 
 from tests.factories import TEST_PASSWORD
@@ -46,12 +48,32 @@ CONSENT_LABEL = "Beboeren er informeret om tilbuddet og har givet samtykke til h
 
 
 def log_in(page: Page, user) -> None:
+    """Password, then the code from the user's authenticator (enrolled here if missing)."""
+    from accounts.selectors import confirmed_totp_device
+    from accounts.services import totp_device_create
+
+    device = confirmed_totp_device(user) or totp_device_create(user, confirmed=True)
     page.goto("/konto/login/")
     expect(page.get_by_role("heading", name="Log ind")).to_be_visible()
     page.get_by_label("Brugernavn").fill(user.username)
     page.get_by_label("Adgangskode").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Log ind").click()
+    expect(page.get_by_role("heading", name="Bekræft med kode")).to_be_visible()
+    page.get_by_label("Kode fra din autentificeringsapp").fill(totp_code(device))
+    page.get_by_role("button", name="Bekræft").click()
     expect(page.get_by_role("button", name="Log af")).to_be_visible()
+    expect(page.get_by_role("navigation", name="Hovedmenu")).to_be_visible()
+
+
+def totp_code(device) -> str:
+    """The code an authenticator app shows now, computed from the device's key. A code is
+    accepted once: if this time step was used already (the same user signing in twice within
+    30 seconds), take the next step's code, which the server's tolerance accepts."""
+    device.refresh_from_db()
+    now_t = int(time.time() - device.t0) // device.step + device.drift
+    ahead = 1 if now_t <= device.last_t else 0
+    code = totp(device.bin_key, device.step, device.t0, device.digits, device.drift + ahead)
+    return f"{code:0{device.digits}d}"
 
 
 def log_out(page: Page) -> None:

@@ -1,0 +1,145 @@
+"""Sign-in enforcement: the second factor, the session lifetime, htmx-aware login redirects."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode, urlsplit
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import SESSION_KEY
+from django.contrib.auth.middleware import (
+    LoginRequiredMiddleware as DjangoLoginRequiredMiddleware,
+)
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .security import LOGIN_AT_KEY, SEEN_AT_KEY, log_event, now_ts
+
+# Besides these, every view that anonymous users may see (``login_not_required``: the login
+# page, /healthz) and views marked ``otp_not_required`` answer before the second factor.
+OTP_EXEMPT_VIEW_NAMES = frozenset({"accounts:logout"})
+
+# The server-side expiry is pushed forward at most this often (one session write a minute).
+SEEN_AT_RESOLUTION = 60
+
+EXPIRY_MESSAGES = {
+    "idle": _("Du er blevet logget af, fordi du ikke har været aktiv i et stykke tid."),
+    "absolute": _("Du er blevet logget af, fordi du har været logget ind i mere end 12 timer."),
+    "invalid": _("Du er blevet logget af. Log ind igen."),
+}
+
+
+def otp_not_required(view_func):
+    """Let a view answer after the password but before the second factor (the OTP pages)."""
+    view_func.otp_required = False
+    return view_func
+
+
+def is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def redirect_for(request, url: str) -> HttpResponse:
+    """A redirect that also works for htmx requests (a plain 302 would be followed by the
+    XMLHttpRequest and the target page swapped into a fragment)."""
+    if is_htmx(request):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return HttpResponseRedirect(url)
+
+
+def _return_path(request) -> str | None:
+    """Where to go after signing in: the page the user is on (for htmx, the page around the
+    fragment), only for GET, only a local path."""
+    if is_htmx(request):
+        current = urlsplit(request.headers.get("HX-Current-URL", ""))
+        if current.netloc and current.netloc != request.get_host():
+            return None
+        return current.path + (f"?{current.query}" if current.query else "") or None
+    if request.method != "GET":
+        return None
+    return request.get_full_path()
+
+
+class SessionLifetimeMiddleware:
+    """Ends a signed-in session after SESSION_COOKIE_AGE seconds without a request and after
+    SESSION_ABSOLUTE_AGE seconds since the login. The request then continues as anonymous
+    (LoginRequiredMiddleware sends it to the login page) and the expiry is logged."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = request.session
+        if SESSION_KEY in session:
+            now = now_ts()
+            login_at, seen_at = session.get(LOGIN_AT_KEY), session.get(SEEN_AT_KEY)
+            reason = None
+            if not isinstance(login_at, int) or not isinstance(seen_at, int):
+                reason = "invalid"  # a session from before these stamps: sign in again
+            elif now - login_at >= settings.SESSION_ABSOLUTE_AGE:
+                reason = "absolute"
+            elif now - seen_at >= settings.SESSION_COOKIE_AGE:
+                reason = "idle"
+            if reason is not None:
+                log_event(
+                    "session_expired", request=request, user_id=session[SESSION_KEY], reason=reason
+                )
+                session.flush()
+                request.user = AnonymousUser()
+                request.auser = _anonymous
+                messages.info(request, EXPIRY_MESSAGES[reason])
+            elif now - seen_at >= SEEN_AT_RESOLUTION:
+                session[SEEN_AT_KEY] = now  # saving also moves the server-side expiry
+        return self.get_response(request)
+
+
+async def _anonymous():
+    return AnonymousUser()
+
+
+class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
+    """Django's deny-by-default login requirement, with htmx requests redirected as a whole
+    page."""
+
+    def handle_no_permission(self, request, view_func):
+        if is_htmx(request):
+            url = reverse(settings.LOGIN_URL)
+            path = _return_path(request)
+            return redirect_for(request, f"{url}?{urlencode({'next': path})}" if path else url)
+        return super().handle_no_permission(request, view_func)
+
+
+class OTPRequiredMiddleware:
+    """After the password and before the second factor, every page except the OTP pages,
+    logout and public pages redirects to the second-factor step. Install after
+    django_otp's OTPMiddleware and LoginRequiredMiddleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = request.user
+        if not user.is_authenticated:
+            return None
+        is_verified = getattr(user, "is_verified", None)
+        if is_verified is not None and is_verified():
+            return None
+        if not getattr(view_func, "otp_required", True):
+            return None
+        if not getattr(view_func, "login_required", True):
+            return None  # open to anonymous users anyway
+        match = request.resolver_match
+        if match is not None and match.view_name in OTP_EXEMPT_VIEW_NAMES:
+            return None
+        if request.path_info.startswith(settings.STATIC_URL):
+            return None
+        url = reverse("accounts:otp_verify")
+        path = _return_path(request)
+        return redirect_for(request, f"{url}?{urlencode({'next': path})}" if path else url)
