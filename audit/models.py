@@ -18,6 +18,7 @@ class Action(models.TextChoices):
     CREATE = "create", _("Oprettelse")
     UPDATE = "update", _("Ændring")
     TRANSITION = "transition", _("Statusændring")
+    EXPORT = "export", _("Udtræk")
 
 
 class Purpose(models.TextChoices):

@@ -10,8 +10,24 @@ from organisation.access import principal_for
 from .models import Action, AuditEvent, Outcome, Purpose
 
 
+def purpose_for(principal, resident_id: int | None) -> Purpose:
+    """Why this user touches this resident: emergency access is tagged on every action;
+    housing staff read under consent-based sharing; team staff for treatment."""
+    if resident_id is not None and resident_id in principal.emergency_resident_ids:
+        return Purpose.EMERGENCY
+    if principal.is_team_staff:
+        return Purpose.TREATMENT
+    if principal.is_facility_staff:
+        return Purpose.SHARING
+    if principal.is_ward_staff:
+        return Purpose.LOOKUP
+    return Purpose.ADMINISTRATION
+
+
 def _row(*, user, resident_id, action, obj, purpose, outcome, detail) -> AuditEvent:
     principal = principal_for(user)
+    if purpose is None:
+        purpose = purpose_for(principal, resident_id)
     return AuditEvent(
         user=user if user is not None and user.is_authenticated else None,
         organisation=principal.organisation_label[:500],
@@ -34,11 +50,14 @@ def record(
     action: Action,
     resident=None,
     obj=None,
-    purpose: Purpose = Purpose.TREATMENT,
+    purpose: Purpose | None = None,
     outcome: Outcome = Outcome.ALLOWED,
     detail: dict | None = None,
 ) -> AuditEvent:
-    """Write one audit row. ``detail`` must never hold CPR numbers or note text."""
+    """Write one audit row. ``detail`` must never hold CPR numbers or note text.
+
+    ``purpose`` defaults to what the user's role and any emergency access imply.
+    """
     row = _row(
         user=user,
         resident_id=resident.pk if resident is not None else None,
@@ -57,7 +76,7 @@ def record_shown(
     user,
     action: Action,
     resident_ids: Iterable[int],
-    purpose: Purpose = Purpose.TREATMENT,
+    purpose: Purpose | None = None,
     detail: dict | None = None,
 ) -> None:
     """One row per resident shown in a list or search result, written in one query."""

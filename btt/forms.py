@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
+from django.utils.translation import gettext as _
 
 
 class AccessibleBoundField(BoundField):
@@ -15,6 +16,27 @@ class AccessibleBoundField(BoundField):
             described = attrs.get("aria-describedby", "").split()
             attrs["aria-describedby"] = " ".join([f"{self.auto_id}_error", *described])
         return attrs
+
+
+class Form(forms.Form):
+    """Refuses posted fields it does not offer (mass assignment): a tampered request that tries
+    to set, say, the team or another facility is refused with a message and changes nothing."""
+
+    allowed_extra_fields: tuple[str, ...] = ()
+    _always_allowed = ("csrfmiddlewaretoken",)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.is_bound and hasattr(self.data, "keys"):
+            known = set(self.fields) | set(self._always_allowed) | set(self.allowed_extra_fields)
+            unknown = sorted(set(self.data.keys()) - known)
+            if unknown:
+                raise ValidationError(
+                    _("Formularen indeholdt felter, du ikke kan ændre: %(fields)s")
+                    % {"fields": ", ".join(unknown)[:200]},
+                    code="unexpected_fields",
+                )
+        return cleaned
 
 
 class FormRenderer(TemplatesSetting):

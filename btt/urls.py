@@ -15,6 +15,9 @@ urlpatterns = [
     path("botilbud/", include("organisation.urls")),
     path("beboere/", include("residents.urls")),
     path("", include("courses.urls")),
+    path("samtykker/", include("consent.urls")),
+    path("noedadgang/", include("emergency.urls")),
+    path("log/", include("audit.urls")),
     path("admin/", admin.site.urls),
 ]
 

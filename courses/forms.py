@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from btt.forms import DateInput
+from btt.forms import DateInput, Form
 from organisation.models import Facility, Profession, Role
 from residents.forms import PersonIdentifierField, ResidentIdentityForm, not_in_future
 
@@ -55,7 +55,7 @@ class UsersChoiceField(forms.ModelMultipleChoiceField):
         return obj.get_full_name() or obj.username
 
 
-class ConcernForm(forms.Form):
+class ConcernForm(Form):
     description = forms.CharField(
         label=_("Hvad er I bekymrede for?"),
         max_length=TEXT_MAX,
@@ -66,7 +66,7 @@ class ConcernForm(forms.Form):
     )
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(Form):
     """A required free-text reason (closing a concern, withdrawing a referral)."""
 
     reason = forms.CharField(
@@ -74,7 +74,8 @@ class ReasonForm(forms.Form):
     )
 
 
-class ReferralForm(forms.Form):
+class ReferralForm(Form):
+    allowed_extra_fields = ("concern",)  # the concern being turned into this referral
     source = forms.ChoiceField(
         label=_("Henvisende instans"), choices=ReferralSource.choices, widget=forms.RadioSelect
     )
@@ -157,7 +158,7 @@ class NewResidentReferralForm(ResidentIdentityForm, ReferralForm):
         )
 
 
-class VisitationForm(forms.Form):
+class VisitationForm(Form):
     ACCEPT, REJECT = "accept", "reject"
     decision = forms.ChoiceField(
         label=_("Afgørelse"),
@@ -204,7 +205,7 @@ class VisitationForm(forms.Form):
         return cleaned
 
 
-class CourseContactsForm(forms.Form):
+class CourseContactsForm(Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     team_contacts = UsersChoiceField(
         label=_("Kontaktperson(er) i teamet"), queryset=User.objects.none()
@@ -223,7 +224,7 @@ class CourseContactsForm(forms.Form):
         self.fields["facility_contact"].queryset = facility_members(course.facility_id)
 
 
-class CourseEndForm(forms.Form):
+class CourseEndForm(Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     ended_on = forms.DateField(label=_("Slutdato"), widget=DateInput, validators=[not_in_future])
     end_reason = forms.ChoiceField(
@@ -240,5 +241,5 @@ class CourseEndForm(forms.Form):
     )
 
 
-class WardLookupForm(forms.Form):
+class WardLookupForm(Form):
     identifier = PersonIdentifierField()

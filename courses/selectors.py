@@ -12,25 +12,29 @@ from residents.models import ResidentIdentifier
 from .models import Concern, ConcernStatus, Course, CourseStatus, Referral, ReferralStatus
 
 
+def _team_or_emergency(model, principal) -> QuerySet:
+    """Rows of the user's teams, plus every row of a resident opened by emergency access."""
+    if not principal.team_ids and not principal.emergency_resident_ids:
+        return model.objects.none()
+    return model.objects.filter(
+        Q(team_id__in=principal.team_ids) | Q(resident_id__in=principal.emergency_resident_ids)
+    )
+
+
 def courses_visible_to(user) -> QuerySet[Course]:
-    principal = principal_for(user)
-    if not principal.team_ids:
-        return Course.objects.none()
-    return Course.objects.filter(team_id__in=principal.team_ids)
+    return _team_or_emergency(Course, principal_for(user))
 
 
 def referrals_visible_to(user) -> QuerySet[Referral]:
-    principal = principal_for(user)
-    if not principal.team_ids:
-        return Referral.objects.none()
-    return Referral.objects.filter(team_id__in=principal.team_ids)
+    return _team_or_emergency(Referral, principal_for(user))
 
 
 def concerns_visible_to(user) -> QuerySet[Concern]:
     principal = principal_for(user)
     condition = Q()
-    if principal.team_ids:
+    if principal.team_ids or principal.emergency_resident_ids:
         condition |= Q(team_id__in=principal.team_ids)
+        condition |= Q(resident_id__in=principal.emergency_resident_ids)
     if principal.facility_ids:
         condition |= Q(facility_id__in=principal.facility_ids)
     if not condition:
@@ -60,7 +64,13 @@ def _require_decider(user, team_id: int) -> None:
         raise PermissionDenied
 
 
-def get_course_for_user(user, pk: int, *, decide: bool = False) -> Course:
+def _require_team_member(user, team_id: int) -> None:
+    """Only the team writes to its own rows (emergency access is read-only)."""
+    if team_id not in principal_for(user).team_ids:
+        raise PermissionDenied
+
+
+def get_course_for_user(user, pk: int, *, write: bool = False, decide: bool = False) -> Course:
     course = (
         courses_visible_to(user)
         .select_related(
@@ -77,12 +87,14 @@ def get_course_for_user(user, pk: int, *, decide: bool = False) -> Course:
         .first()
     )
     require(course is not None)
+    if write or decide:
+        _require_team_member(user, course.team_id)
     if decide:
         _require_decider(user, course.team_id)
     return course
 
 
-def get_referral_for_user(user, pk: int, *, decide: bool = False) -> Referral:
+def get_referral_for_user(user, pk: int, *, write: bool = False, decide: bool = False) -> Referral:
     referral = (
         referrals_visible_to(user)
         .select_related("resident", "team", "facility", "created_by", "decided_by", "concern")
@@ -90,6 +102,8 @@ def get_referral_for_user(user, pk: int, *, decide: bool = False) -> Referral:
         .first()
     )
     require(referral is not None)
+    if write or decide:
+        _require_team_member(user, referral.team_id)
     if decide:
         _require_decider(user, referral.team_id)
     return referral

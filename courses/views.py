@@ -208,7 +208,7 @@ def referral_detail(request, pk: int):
             "course": getattr(referral, "course", None),
             "can_decide": referral.status == "pending"
             and referral.team_id in principal.decider_team_ids,
-            "can_withdraw": referral.status == "pending",
+            "can_withdraw": referral.status == "pending" and referral.team_id in principal.team_ids,
         },
     )
 
@@ -265,7 +265,7 @@ def referral_decide(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 def referral_withdraw(request, pk: int):
-    referral = get_referral_for_user(request.user, pk)
+    referral = get_referral_for_user(request.user, pk, write=True)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         done = call_service(
@@ -287,14 +287,15 @@ def referral_withdraw(request, pk: int):
 def course_detail(request, pk: int):
     course = get_course_for_user(request.user, pk)
     record(user=request.user, action=Action.VIEW, resident=course.resident, obj=course)
+    principal = principal_for(request.user)
     return render(
         request,
         "courses/course_detail.html",
         {
             "course": course,
             "referral": course.referral,
-            "can_end": course.status == "active"
-            and course.team_id in principal_for(request.user).decider_team_ids,
+            "can_edit": course.status == "active" and course.team_id in principal.team_ids,
+            "can_end": course.status == "active" and course.team_id in principal.decider_team_ids,
         },
     )
 
@@ -314,7 +315,7 @@ def _conflict_message(form, course):
 
 @require_http_methods(["GET", "POST"])
 def course_contacts(request, pk: int):
-    course = get_course_for_user(request.user, pk)
+    course = get_course_for_user(request.user, pk, write=True)
     if course.status != "active":
         raise PermissionDenied
     initial = {

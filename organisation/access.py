@@ -15,6 +15,8 @@ from organisation.models import Membership, Profession, Role
 
 # Professions that may make clinical decisions (visitation, ending a course).
 CLINICAL_DECIDERS = frozenset({Profession.DOCTOR, Profession.NURSE, Profession.LEADER})
+# Health professionals who may open a resident outside their team in an emergency.
+EMERGENCY_PROFESSIONS = frozenset({Profession.DOCTOR, Profession.NURSE})
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,10 @@ class Principal:
     leader_facility_ids: frozenset[int] = frozenset()
     ward_ids: frozenset[int] = frozenset()
     admin_region_ids: frozenset[int] = frozenset()
+    # health professionals in a team (doctor, nurse) who may use emergency access
+    emergency_team_ids: frozenset[int] = frozenset()
+    # residents opened through an active emergency access (at most one)
+    emergency_resident_ids: frozenset[int] = frozenset()
     roles: frozenset[str] = field(default_factory=frozenset)
     labels: tuple[str, ...] = ()
 
@@ -67,7 +73,7 @@ def principal_for(user) -> Principal:
     memberships = Membership.objects.filter(user=user, is_active=True).select_related(
         "team", "facility", "ward", "region"
     )
-    teams, leader_teams, decider_teams = set(), set(), set()
+    teams, leader_teams, decider_teams, emergency_teams = set(), set(), set(), set()
     facilities, leader_facilities, wards, regions = set(), set(), set(), set()
     roles, labels = set(), []
     for m in memberships:
@@ -79,6 +85,8 @@ def principal_for(user) -> Principal:
                 leader_teams.add(m.team_id)
             if m.role == Role.TEAM_LEADER or m.profession in CLINICAL_DECIDERS:
                 decider_teams.add(m.team_id)
+            if m.profession in EMERGENCY_PROFESSIONS:
+                emergency_teams.add(m.team_id)
         elif m.role in (Role.FACILITY_STAFF, Role.FACILITY_LEADER):
             facilities.add(m.facility_id)
             if m.role == Role.FACILITY_LEADER:
@@ -87,6 +95,11 @@ def principal_for(user) -> Principal:
             wards.add(m.ward_id)
         elif m.role == Role.REGION_ADMIN:
             regions.add(m.region_id)
+    emergency_residents: set[int] = set()
+    if emergency_teams:
+        from emergency.selectors import active_emergency_resident_ids
+
+        emergency_residents = active_emergency_resident_ids(user)
     principal = Principal(
         user_id=user.pk,
         team_ids=frozenset(teams),
@@ -96,6 +109,8 @@ def principal_for(user) -> Principal:
         leader_facility_ids=frozenset(leader_facilities),
         ward_ids=frozenset(wards),
         admin_region_ids=frozenset(regions),
+        emergency_team_ids=frozenset(emergency_teams),
+        emergency_resident_ids=frozenset(emergency_residents),
         roles=frozenset(roles),
         labels=tuple(labels),
     )

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from btt.forms import DateInput
+from btt.forms import DateInput, Form
 from lib.cpr import (
     IdentifierKind,
     InvalidIdentifier,
@@ -60,7 +60,7 @@ def not_in_future(value):
         raise forms.ValidationError(_("Datoen kan ikke ligge i fremtiden."), code="future")
 
 
-class ResidentIdentityForm(forms.Form):
+class ResidentIdentityForm(Form):
     """Who the resident is and since when they live at the facility."""
 
     identifier = PersonIdentifierField()
@@ -97,7 +97,7 @@ class ResidentIdentityForm(forms.Form):
         return cleaned
 
 
-class ResidentSearchForm(forms.Form):
+class ResidentSearchForm(Form):
     q = forms.CharField(
         label=_("Navn eller CPR-nummer"),
         max_length=100,

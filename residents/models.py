@@ -21,6 +21,13 @@ class Resident(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
+    legal_hold = models.BooleanField(
+        _("retligt tilbagehold"),
+        default=False,
+        help_text=_("Sæt ved klage- eller erstatningssag: intet slettes, så længe det er sat."),
+    )
+    legal_hold_reason = models.CharField(_("årsag til tilbagehold"), max_length=200, blank=True)
+    anonymised_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["last_name", "first_name", "id"]

@@ -10,23 +10,46 @@ from organisation.access import principal_for, require
 from .models import Residence, Resident, ResidentIdentifier
 
 
+def _team_q(team_ids) -> Q:
+    from courses.models import Concern, Course, Referral
+
+    return (
+        Q(pk__in=Course.objects.filter(team_id__in=team_ids).values("resident_id"))
+        | Q(pk__in=Referral.objects.filter(team_id__in=team_ids).values("resident_id"))
+        | Q(pk__in=Concern.objects.filter(team_id__in=team_ids).values("resident_id"))
+    )
+
+
+def team_residents_of(team_ids) -> QuerySet[Resident]:
+    if not team_ids:
+        return Resident.objects.none()
+    return Resident.objects.filter(_team_q(team_ids))
+
+
+def team_residents(user) -> QuerySet[Resident]:
+    """Residents with a course, referral or concern in one of the user's teams."""
+    return team_residents_of(principal_for(user).team_ids)
+
+
+def is_team_resident(user, resident) -> bool:
+    return team_residents(user).filter(pk=resident.pk).exists()
+
+
 def residents_visible_to(user) -> QuerySet[Resident]:
     """The only starting point for lists, searches, counts and exports of residents.
 
-    Team staff: residents with a course, referral or concern in their own team.
-    Housing staff: residents living at their own facility now.
-    Everyone else (ward staff, region admins, anonymous): nobody.
+    Team staff: residents with a course, referral or concern in their own team, and the one
+    resident of an active emergency access. Housing staff: residents living at their own
+    facility now. Everyone else (ward staff, region admins, anonymous): nobody.
     """
-    from courses.models import Concern, Course, Referral
-
     principal = principal_for(user)
     condition = Q()
     granted = False
     if principal.team_ids:
-        teams = principal.team_ids
-        condition |= Q(pk__in=Course.objects.filter(team_id__in=teams).values("resident_id"))
-        condition |= Q(pk__in=Referral.objects.filter(team_id__in=teams).values("resident_id"))
-        condition |= Q(pk__in=Concern.objects.filter(team_id__in=teams).values("resident_id"))
+        condition |= _team_q(principal.team_ids)
+        granted = True
+    if principal.emergency_resident_ids:
+        condition |= Q(pk__in=principal.emergency_resident_ids)
         granted = True
     if principal.facility_ids:
         condition |= Q(

@@ -6,12 +6,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 from audit.models import Action
 from audit.services import record, record_shown
 from btt.forms import call_service
+from consent.models import Category
+from consent.selectors import shared_categories
 from courses.selectors import course_summaries_for_facility_staff, resident_history
 from organisation.access import principal_for, require
 from organisation.models import Facility
 
 from .forms import ResidentIdentityForm, ResidentSearchForm
-from .selectors import get_resident_for_user, resident_search
+from .selectors import get_resident_for_user, resident_search, team_residents_of
 from .services import resident_find_or_create
 
 
@@ -51,6 +53,7 @@ def detail(request, pk: int):
     if active_course is None and summaries:
         active_course = summaries[0]
     record(user=request.user, action=Action.VIEW, resident=resident, obj=resident)
+    shared = shared_categories(request.user, resident)
     return render(
         request,
         "residents/detail.html",
@@ -63,6 +66,11 @@ def detail(request, pk: int):
             "active_course": active_course,
             "course_summaries": summaries,
             "can_refer": principal.is_team_staff and active_course is None,
+            "sharing": [(label, code in shared) for code, label in Category.choices],
+            "show_sharing": principal.is_facility_staff and not principal.is_team_staff,
+            "can_see_log": team_residents_of(principal.leader_team_ids)
+            .filter(pk=resident.pk)
+            .exists(),
             "can_raise_concern": principal.is_facility_staff
             and active_course is None
             and not any(c.status == "open" for c in history["concerns"]),

@@ -21,7 +21,11 @@ ALL_STAFF = (
     "ward_staff",
     "region_admin",
 )
-PERSONAS = (*ALL_STAFF, "anonymous")
+# Housing staff of facility A1 looking at a resident whose sharing consent covers every
+# category, some of them (the world's default: board and goals), or none.
+CONSENT_VARIANTS = ("housing_staff:full", "housing_staff:partial", "housing_staff:none")
+PERSONAS = (*ALL_STAFF, *CONSENT_VARIANTS, "anonymous")
+HEALTH_PROFESSIONALS = ("team_nurse", "team_doctor", "other_team_nurse")
 
 
 @dataclass(frozen=True)
@@ -30,12 +34,16 @@ class Rule:
     allow: dict[str, int] = field(default_factory=dict)  # persona -> status, others: 404
     anonymous: int = 302
     writes: bool = False  # also POST (empty form): a denial must be the same as for GET
+    post: dict[str, int] | None = None  # POST statuses where they differ from GET
     # text that must never appear in a denied answer (resident names etc.)
     secret: Callable = lambda w: []
 
-    def expected(self, persona: str) -> int:
+    def expected(self, persona: str, method: str = "get") -> int:
+        persona = persona.split(":")[0]  # consent variants of a persona share its statuses
         if persona == "anonymous":
             return self.anonymous
+        if method == "post" and self.post is not None:
+            return self.post.get(persona, 404)
         return self.allow.get(persona, 404)
 
 
@@ -52,6 +60,9 @@ MATRIX: dict[str, Rule] = {
     "healthz": Rule(allow=ok(*ALL_STAFF), anonymous=200),
     "accounts:login": Rule(allow=ok(*ALL_STAFF, status=302), anonymous=200),
     "accounts:logout": Rule(allow=ok(*ALL_STAFF, status=405)),
+    # the second-factor pages send a verified user on (anonymous: to the login page)
+    "accounts:otp_verify": Rule(allow=ok(*ALL_STAFF, status=302), writes=True),
+    "accounts:otp_setup": Rule(allow=ok(*ALL_STAFF, status=302), writes=True),
     "organisation:facility_list": Rule(
         allow=ok(*TEAM_A, "other_team_nurse", *HOUSING_A1, "other_housing_staff", "region_admin")
     ),
@@ -129,6 +140,44 @@ MATRIX: dict[str, Rule] = {
         secret=_names("resident_in_course"),
     ),
     "courses:ward_lookup": Rule(allow=ok("ward_staff"), writes=True),
+    "consent:ledger": Rule(
+        args=lambda w: [w.resident_in_course.pk],
+        allow=ok(*TEAM_A, *HOUSING_A1),
+        secret=_names("resident_in_course"),
+    ),
+    "consent:create": Rule(
+        args=lambda w: [w.resident_in_course.pk],
+        allow=ok(*TEAM_A, *HOUSING_A1),
+        writes=True,
+        secret=_names("resident_in_course"),
+    ),
+    "consent:withdraw": Rule(
+        args=lambda w: [w.consent_partial.pk],
+        allow=ok(*TEAM_A, *HOUSING_A1),
+        writes=True,
+        secret=_names("resident_in_course"),
+    ),
+    "consent:expiring": Rule(allow=ok(*TEAM_A, "other_team_nurse")),
+    "emergency:start": Rule(allow=ok(*HEALTH_PROFESSIONALS), writes=True),
+    # POST only; with no active emergency access there is nothing to end
+    "emergency:end": Rule(allow=ok(*ALL_STAFF, status=405), writes=True, post={}),
+    "emergency:queue": Rule(allow=ok("team_leader")),
+    "emergency:review": Rule(
+        args=lambda w: [w.emergency_past.pk],
+        allow=ok("team_leader"),
+        writes=True,
+        secret=_names("resident_other_team"),
+    ),
+    "audit:resident_log": Rule(
+        args=lambda w: [w.resident_in_course.pk],
+        allow=ok("team_leader"),
+        secret=_names("resident_in_course"),
+    ),
+    "audit:resident_log_export": Rule(
+        args=lambda w: [w.resident_in_course.pk],
+        allow=ok("team_leader"),
+        secret=_names("resident_in_course"),
+    ),
 }
 
 # URL namespaces covered by their own tests instead of this matrix, with the reason.

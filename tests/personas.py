@@ -47,6 +47,8 @@ class World:
     referral_pending: object
     concern_open: object
     course_other_team: object
+    consent_partial: object  # resident_in_course shares board and goals with facility A1
+    emergency_past: object  # an expired emergency access by the team doctor, for review
 
 
 def _member(role, profession, **scope):
@@ -116,5 +118,30 @@ def build_world() -> World:
         referral__facility=facility_b1,
         responsible_doctor=other_team_nurse,
         team_contacts=[other_team_nurse],
+    )
+    from consent.services import consent_record
+    from emergency.models import EmergencyAccess
+
+    consent_partial = consent_record(
+        user=team_nurse,
+        resident=resident_in_course,
+        kind="sharing",
+        form="written",
+        given_by="resident",
+        given_on=today - datetime.timedelta(days=30),
+        facility=facility_a1,
+        direction="both",
+        categories=["board", "goals"],
+        purpose="Fælles indsats og tavlemøder",
+        legal_basis="sul_43",
+    )
+    emergency_past = EmergencyAccess.objects.create(
+        user=team_doctor,
+        team=team_a,
+        resident=resident_other_team,
+        reason_category="acute_admission",
+        reason_text="Akut indlagt; eget team lukket.",
+        started_at=timezone.now() - datetime.timedelta(days=1, hours=3),
+        expires_at=timezone.now() - datetime.timedelta(days=1, hours=1),
     )
     return World(**{k: v for k, v in locals().items() if k in World.__dataclass_fields__})

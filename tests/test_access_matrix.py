@@ -28,20 +28,57 @@ def test_every_url_name_is_in_the_matrix():
     assert not stale, f"matrix names that are no URL: {sorted(stale)}"
 
 
+def _set_consent(world, variant):
+    """Give resident_in_course the consent of the persona's variant."""
+    from consent.models import Category
+    from consent.services import consent_record, consent_withdraw
+
+    if variant == "none":
+        consent_withdraw(user=world.team_nurse, consent=world.consent_partial)
+    elif variant == "full":
+        consent_record(
+            user=world.team_nurse,
+            resident=world.resident_in_course,
+            kind="sharing",
+            form="written",
+            given_by="resident",
+            given_on=world.consent_partial.given_on,
+            facility=world.facility_a1,
+            direction="team_to_facility",
+            categories=list(Category.values),
+            purpose="Fuldt samarbejde",
+            legal_basis="sul_43",
+        )
+
+
+SHARED_BY_VARIANT = {"full": 6, "partial": 2, "none": 0}
+
+
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_matrix(world, client, persona):
+    user_name, _, variant = persona.partition(":")
+    if variant:
+        _set_consent(world, variant)
     if persona != "anonymous":
-        client.force_login(getattr(world, persona))
+        client.force_login(getattr(world, user_name))
     failures = []
+    if variant:
+        page = client.get(reverse("residents:detail", args=[world.resident_in_course.pk]))
+        body = page.content.decode()
+        shared = body.count("<strong>deles</strong>")
+        withheld = body.count("deles ikke – samtykke mangler")
+        if (shared, withheld) != (SHARED_BY_VARIANT[variant], 6 - SHARED_BY_VARIANT[variant]):
+            failures.append(f"consent {variant}: {shared} shared, {withheld} withheld")
+        for team_only in (world.course.referral.reason, world.referral_pending.reason):
+            if team_only in body:
+                failures.append(f"consent {variant}: team-only text {team_only!r} in the page")
     for name, rule in MATRIX.items():
         url = reverse(name, args=rule.args(world))
-        expected = rule.expected(persona)
         methods = ["get", "post"] if rule.writes else ["get"]
         for method in methods:
             response = getattr(client, method)(url)
-            want = expected
-            if method == "post" and expected == 200:
-                want = 200  # an empty form is re-shown with errors, nothing is saved
+            # an allowed POST of an empty form is re-shown with errors, nothing is saved
+            want = rule.expected(persona, method)
             if response.status_code != want:
                 failures.append(f"{method.upper()} {name}: {response.status_code} != {want}")
                 continue

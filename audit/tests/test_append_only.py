@@ -37,9 +37,12 @@ def test_row_records_who_and_where(row, world):
     ],
 )
 def test_postgresql_refuses_update_and_delete(row, sql):
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [row.pk])
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(sql, [row.pk])
     assert AuditEvent.objects.filter(pk=row.pk, purpose="treatment").exists()
 
 

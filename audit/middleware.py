@@ -1,0 +1,36 @@
+"""Denied attempts are logged too: every 404 or 403 raised by a gatekeeper for a signed-in
+user writes one audit row with outcome "denied" (the URL name and its ids, never a CPR)."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from .models import Action, Outcome
+from .services import record
+
+
+class AuditDenialsMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        if not isinstance(exception, Http404 | PermissionDenied):
+            return None
+        match = getattr(request, "resolver_match", None)
+        record(
+            user=user,
+            action=Action.VIEW if request.method in ("GET", "HEAD") else Action.UPDATE,
+            outcome=Outcome.DENIED,
+            detail={
+                "url_name": match.view_name if match else "",
+                "kwargs": {k: str(v) for k, v in (match.kwargs if match else {}).items()},
+                "method": request.method,
+                "status": 404 if isinstance(exception, Http404) else 403,
+            },
+        )
+        return None

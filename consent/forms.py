@@ -1,0 +1,71 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from btt.forms import DateInput, Form
+from organisation.models import Facility
+
+from .models import Category, ConsentForm, ConsentKind, Direction, GivenBy, LegalBasis
+
+
+class ConsentRecordForm(Form):
+    kind = forms.ChoiceField(label=_("Type"), choices=ConsentKind.choices, widget=forms.RadioSelect)
+    facility = forms.ModelChoiceField(
+        label=_("Botilbud"),
+        queryset=Facility.objects.none(),
+        required=False,
+        help_text=_("Ved videregivelse: det botilbud, beboeren bor på."),
+    )
+    direction = forms.ChoiceField(
+        label=_("Retning"), choices=Direction.choices, widget=forms.RadioSelect, required=False
+    )
+    categories = forms.MultipleChoiceField(
+        label=_("Hvilke oplysninger"),
+        choices=Category.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Ved videregivelse eller frabedelse: vælg de konkrete typer af oplysninger."),
+    )
+    purpose = forms.CharField(
+        label=_("Formål"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    legal_basis = forms.ChoiceField(
+        label=_("Lovgrundlag"),
+        choices=LegalBasis.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    relatives = forms.CharField(
+        label=_("Pårørende (navn og relation)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    form = forms.ChoiceField(label=_("Form"), choices=ConsentForm.choices, widget=forms.RadioSelect)
+    given_by = forms.ChoiceField(
+        label=_("Givet af"), choices=GivenBy.choices, widget=forms.RadioSelect
+    )
+    given_on = forms.DateField(label=_("Givet den"), widget=DateInput)
+    expires_on = forms.DateField(
+        label=_("Udløber"),
+        widget=DateInput,
+        required=False,
+        help_text=_(
+            "Samtykke til videregivelse til botilbuddet bortfalder senest et år efter, det er "
+            "givet. Tomt: et år."
+        ),
+    )
+
+    def __init__(self, *args, facility_ids=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["facility"].queryset = Facility.objects.filter(pk__in=facility_ids)
+        for name in ("facility", "direction", "categories", "purpose", "legal_basis", "relatives"):
+            self.fields[name].show_optional = False  # required depending on the type
+
+
+class WithdrawForm(Form):
+    note = forms.CharField(
+        label=_("Note (valgfri)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -1,0 +1,116 @@
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from audit.models import Action
+from audit.services import record, record_shown
+from btt.forms import call_service
+from organisation.access import principal_for, require
+from residents.selectors import get_resident_for_user, is_team_resident
+
+from . import services
+from .forms import ConsentRecordForm, WithdrawForm
+from .selectors import consents_for_resident, expiring_consents, get_consent_for_user
+
+
+def _may_record(user, resident) -> bool:
+    """The resident's team, and housing staff where the resident lives (not emergency)."""
+    principal = principal_for(user)
+    if is_team_resident(user, resident):
+        return True
+    current = resident.current_residences[0] if resident.current_residences else None
+    return current is not None and current.facility_id in principal.facility_ids
+
+
+@require_GET
+def ledger(request, resident_pk: int):
+    resident = get_resident_for_user(request.user, resident_pk)
+    consents = consents_for_resident(request.user, resident)
+    record(user=request.user, action=Action.VIEW, resident=resident, detail={"page": "consents"})
+    return render(
+        request,
+        "consent/ledger.html",
+        {
+            "resident": resident,
+            "consents": consents,
+            "can_record": _may_record(request.user, resident),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def create(request, resident_pk: int):
+    resident = get_resident_for_user(request.user, resident_pk)
+    if not _may_record(request.user, resident):
+        raise PermissionDenied
+    current = resident.current_residences[0] if resident.current_residences else None
+    facility_ids = [current.facility_id] if current else []
+    form = ConsentRecordForm(
+        request.POST or None,
+        facility_ids=facility_ids,
+        initial={
+            "given_on": timezone.localdate(),
+            "facility": facility_ids[0] if facility_ids else None,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        consent = call_service(
+            form,
+            services.consent_record,
+            user=request.user,
+            resident=resident,
+            kind=data["kind"],
+            form=data["form"],
+            given_by=data["given_by"],
+            given_on=data["given_on"],
+            facility=data["facility"],
+            direction=data["direction"],
+            categories=data["categories"],
+            purpose=data["purpose"],
+            legal_basis=data["legal_basis"],
+            relatives=data["relatives"],
+            expires_on=data["expires_on"],
+        )
+        if consent is not None:
+            return redirect("consent:ledger", resident_pk=resident.pk)
+    return render(request, "consent/create.html", {"form": form, "resident": resident})
+
+
+@require_http_methods(["GET", "POST"])
+def withdraw(request, pk: int):
+    consent = get_consent_for_user(request.user, pk)
+    from residents.selectors import with_current_details
+
+    resident = with_current_details(
+        type(consent.resident).objects.filter(pk=consent.resident_id)
+    ).get()
+    if not _may_record(request.user, resident):
+        raise PermissionDenied
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done = call_service(
+            form,
+            services.consent_withdraw,
+            user=request.user,
+            consent=consent,
+            note=form.cleaned_data["note"],
+        )
+        if done is not None:
+            return redirect("consent:ledger", resident_pk=consent.resident_id)
+    return render(request, "consent/withdraw.html", {"form": form, "consent": consent})
+
+
+@require_GET
+def expiring(request):
+    require(principal_for(request.user).is_team_staff)
+    consents = list(expiring_consents(request.user)[:200])
+    record_shown(
+        user=request.user,
+        action=Action.LIST,
+        resident_ids=sorted({c.resident_id for c in consents}),
+        detail={"list": "expiring_consents"},
+    )
+    return render(request, "consent/expiring.html", {"consents": consents})

@@ -1,0 +1,11 @@
+from organisation.access import principal_for
+
+from .selectors import active_emergency_for
+
+
+def emergency(request):
+    """The banner shown on every page while the user has an active emergency access."""
+    user = getattr(request, "user", None)
+    if user is None or not principal_for(user).emergency_resident_ids:
+        return {"active_emergency": None}
+    return {"active_emergency": active_emergency_for(user)}

@@ -1,0 +1,142 @@
+"""Emergency access: health professionals only, password again, reason, one resident, two
+hours, banner, every action tagged, a review item for the leader."""
+
+import datetime
+
+from django.urls import reverse
+from django.utils import timezone
+
+from audit.models import AuditEvent
+from emergency.models import EmergencyAccess
+from tests.factories import TEST_PASSWORD
+
+
+def open_access(client, w, resident=None, **overrides):
+    resident = resident or w.resident_in_course
+    data = {
+        "identifier": resident.identifiers.get().value,
+        "reason_category": "acute_admission",
+        "reason_text": "Indlagt akut i nat; eget team kan ikke træffes.",
+        "password": TEST_PASSWORD,
+    }
+    data.update(overrides)
+    return client.post(reverse("emergency:start"), data)
+
+
+def test_emergency_access_flow(world, client):
+    w = world
+    client.force_login(w.other_team_nurse)
+    detail = reverse("residents:detail", args=[w.resident_in_course.pk])
+    assert client.get(detail).status_code == 404
+    session_before = client.session.session_key
+    response = open_access(client, w)
+    assert response.status_code == 302 and response["Location"] == detail
+    assert client.session.session_key != session_before  # rotated on the new privilege
+
+    body = client.get(detail).content.decode()
+    assert "Nødadgang aktiv: Dorte Testesen" in body
+    assert client.get(reverse("courses:course_detail", args=[w.course.pk])).status_code == 200
+    # read-only: the team's writes stay the team's
+    assert client.get(reverse("courses:course_contacts", args=[w.course.pk])).status_code == 403
+    assert client.get(reverse("courses:course_end", args=[w.course.pk])).status_code == 403
+    # the banner follows the user everywhere
+    assert "Nødadgang aktiv" in client.get(reverse("home")).content.decode()
+
+    rows = AuditEvent.objects.filter(user=w.other_team_nurse, resident=w.resident_in_course)
+    assert rows.count() >= 3
+    assert set(rows.values_list("purpose", flat=True)) == {"emergency"}
+
+    # the leader of the nurse's own team (team B) reviews; team A's leader does not see it
+    access = EmergencyAccess.objects.get(user=w.other_team_nurse)
+    assert access.team == w.team_b
+    client.force_login(w.team_leader)
+    assert client.get(reverse("emergency:review", args=[access.pk])).status_code == 404
+
+
+def test_two_hours_then_gone(world, client):
+    w = world
+    client.force_login(w.other_team_nurse)
+    open_access(client, w)
+    detail = reverse("residents:detail", args=[w.resident_in_course.pk])
+    assert client.get(detail).status_code == 200
+    access = EmergencyAccess.objects.get(user=w.other_team_nurse)
+    assert access.expires_at - access.started_at == datetime.timedelta(hours=2)
+    EmergencyAccess.objects.filter(pk=access.pk).update(
+        started_at=timezone.now() - datetime.timedelta(hours=2, minutes=1),
+        expires_at=timezone.now() - datetime.timedelta(minutes=1),
+    )
+    assert client.get(detail).status_code == 404
+
+
+def test_end_access_early(world, client):
+    w = world
+    client.force_login(w.other_team_nurse)
+    open_access(client, w)
+    assert client.post(reverse("emergency:end")).status_code == 302
+    assert (
+        client.get(reverse("residents:detail", args=[w.resident_in_course.pk])).status_code == 404
+    )
+
+
+def test_refused_without_reason_or_with_wrong_password(world, client):
+    w = world
+    client.force_login(w.other_team_nurse)
+    body = open_access(client, w, reason_text="").content.decode()
+    assert "Dette felt er påkrævet." in body
+    body = open_access(client, w, password="forkert-adgangskode").content.decode()
+    assert "Adgangskoden er forkert." in body
+    assert not EmergencyAccess.objects.exclude(pk=w.emergency_past.pk).exists()
+
+
+def test_one_resident_at_a_time(world, client):
+    w = world
+    client.force_login(w.other_team_nurse)
+    open_access(client, w)
+    body = open_access(client, w, resident=w.resident_pending).content.decode()
+    assert "allerede en aktiv nødadgang" in body
+    assert EmergencyAccess.objects.filter(user=w.other_team_nurse).count() == 1
+
+
+def test_not_for_own_residents(world, client):
+    w = world
+    client.force_login(w.team_nurse)
+    body = open_access(client, w).content.decode()
+    assert "allerede adgang til beboeren" in body
+
+
+def test_only_health_professionals(world, client):
+    w = world
+    for persona in ("team_mentor", "team_leader", "housing_staff", "ward_staff", "region_admin"):
+        client.force_login(getattr(w, persona))
+        assert client.get(reverse("emergency:start")).status_code == 404, persona
+        assert open_access(client, w).status_code == 404, persona
+    assert not EmergencyAccess.objects.exclude(pk=w.emergency_past.pk).exists()
+
+
+def test_leader_reviews(world, client):
+    from organisation.models import Profession, Role
+    from tests import factories as f
+
+    w = world
+    leader_b = f.MembershipFactory(
+        role=Role.TEAM_LEADER, profession=Profession.LEADER, team=w.team_b
+    ).user
+    client.force_login(w.other_team_nurse)
+    open_access(client, w)
+    client.get(reverse("residents:detail", args=[w.resident_in_course.pk]))
+    access = EmergencyAccess.objects.get(user=w.other_team_nurse)
+
+    client.force_login(leader_b)
+    queue = client.get(reverse("emergency:queue")).content.decode()
+    assert w.other_team_nurse.get_full_name() in queue
+    page = client.get(reverse("emergency:review", args=[access.pk])).content.decode()
+    assert "Indlagt akut i nat" in page
+    assert "Visning" in page  # what was seen is listed
+    response = client.post(reverse("emergency:review", args=[access.pk]), {"note": "Berettiget."})
+    assert response.status_code == 302
+    access.refresh_from_db()
+    assert access.reviewed_by == leader_b
+    assert (
+        w.other_team_nurse.get_full_name()
+        not in client.get(reverse("emergency:queue")).content.decode()
+    )

@@ -1,0 +1,78 @@
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from btt.forms import call_service
+from organisation.access import principal_for, require
+from residents.models import ResidentIdentifier
+
+from . import services
+from .forms import EmergencyAccessForm, ReviewForm
+from .selectors import active_emergency_for, get_access_for_review, review_queue
+
+
+@require_http_methods(["GET", "POST"])
+def start(request):
+    principal = principal_for(request.user)
+    require(principal.emergency_team_ids)
+    form = EmergencyAccessForm(request.POST or None, request=request)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        identifier = ResidentIdentifier.objects.filter(value=data["identifier"].value).first()
+        if identifier is None:
+            form.add_error("identifier", _("Der findes ingen beboer med dette nummer."))
+        else:
+            access = call_service(
+                form,
+                services.emergency_access_open,
+                user=request.user,
+                resident=identifier.resident,
+                reason_category=data["reason_category"],
+                reason_text=data["reason_text"],
+                reauthenticated=form.reauthenticated(),
+            )
+            if access is not None:
+                request.session.cycle_key()  # a new privilege level gets a new session key
+                return redirect("residents:detail", pk=access.resident_id)
+    return render(request, "emergency/start.html", {"form": form})
+
+
+@require_POST
+def end(request):
+    access = active_emergency_for(request.user)
+    require(access is not None)
+    services.emergency_access_end(user=request.user, access=access)
+    return redirect("home")
+
+
+@require_GET
+def queue(request):
+    require(principal_for(request.user).leader_team_ids)
+    return render(request, "emergency/queue.html", {"accesses": review_queue(request.user)})
+
+
+@require_http_methods(["GET", "POST"])
+def review(request, pk: int):
+    access = get_access_for_review(request.user, pk)
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done = call_service(
+            form,
+            services.emergency_access_review,
+            user=request.user,
+            access=access,
+            note=form.cleaned_data["note"],
+        )
+        if done is not None:
+            return redirect("emergency:queue")
+    from audit.models import AuditEvent
+
+    actions = AuditEvent.objects.filter(
+        user=access.user,
+        resident=access.resident,
+        purpose="emergency",
+        at__gte=access.started_at,
+    ).order_by("at", "id")
+    return render(
+        request, "emergency/review.html", {"access": access, "form": form, "actions": actions}
+    )
