@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint install install-test secret demo clean
+.PHONY: run test security lint install install-test clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -38,7 +38,12 @@ run: install var/secret_key
 test: install-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n 2 $(PYTEST_ARGS)
+
+## Static security checks: bandit on our code, pip-audit on the pinned requirements
+security: install-test
+	$(VENV)/bin/bandit -q -r . -c pyproject.toml
+	$(VENV)/bin/pip-audit -r requirements.txt --progress-spinner off
 
 lint: install-test
 	$(VENV)/bin/ruff check --fix .

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-DEMO_PASSWORD = "demo-botilbud-2026"  # noqa: S105 - the documented password of synthetic demo users
+# The published password of the synthetic demo users (seed_demo runs only with DEBUG).
+DEMO_PASSWORD = "demo-botilbud-2026"  # noqa: S105  # nosec B105
 DEFAULT_SEED = 2026
 ADMIN_GROUP_NAME = "Regional administrator"
 

@@ -105,7 +105,7 @@ def identity_digest(pairs) -> str:
 
 def _seeded(seed: int, index: int, stream: int) -> tuple[random.Random, Faker]:
     number = seed * 1000 + index * 10 + stream
-    rng = random.Random(number)  # noqa: S311 - synthetic demo data, not security
+    rng = random.Random(number)  # noqa: S311  # nosec B311
     faker = Faker("da_DK")
     faker.seed_instance(number)
     return rng, faker

@@ -10,6 +10,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 
 from btt.demo import DEFAULT_SEED, DEMO_PASSWORD, build_plan, write_plan
+from btt.demo.extras import write_demo_consents, write_demo_devices
 from organisation.models import Region
 
 
@@ -55,6 +56,9 @@ class Command(BaseCommand):
                 "(or `manage.py flush`) to seed the demo again."
             )
         write_plan(plan, password_hash=make_password(DEMO_PASSWORD))
+        write_demo_devices()
+        consents = write_demo_consents(options["seed"])
+        self.stdout.write(f"{consents} consents; authenticator secrets for the README users.")
         elapsed = time.perf_counter() - started
         self._summary(plan, elapsed)
 
