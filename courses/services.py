@@ -193,11 +193,13 @@ def referral_create(
     return referral
 
 
-@transaction.atomic
-def referral_withdraw(*, user, referral: Referral, reason: str) -> Referral:
-    referral = Referral.objects.select_for_update().get(pk=referral.pk)
-    _check_transition(Referral, referral.status, ReferralStatus.WITHDRAWN)
-    referral.status = ReferralStatus.WITHDRAWN
+def _referral_decide(*, user, referral: Referral, status: str, reason: str) -> Referral:
+    """Lock the referral, check the transition and record the decision (who, when, why)."""
+    referral = (
+        Referral.objects.select_for_update().select_related("resident", "team").get(pk=referral.pk)
+    )
+    _check_transition(Referral, referral.status, status)
+    referral.status = status
     referral.decision_reason = reason
     referral.decided_by = user
     referral.decided_at = timezone.now()
@@ -207,28 +209,23 @@ def referral_withdraw(*, user, referral: Referral, reason: str) -> Referral:
         action=Action.TRANSITION,
         resident=referral.resident,
         obj=referral,
-        detail={"to": ReferralStatus.WITHDRAWN},
+        detail={"to": status},
     )
     return referral
+
+
+@transaction.atomic
+def referral_withdraw(*, user, referral: Referral, reason: str) -> Referral:
+    return _referral_decide(
+        user=user, referral=referral, status=ReferralStatus.WITHDRAWN, reason=reason
+    )
 
 
 @transaction.atomic
 def referral_reject(*, user, referral: Referral, reason: str) -> Referral:
-    referral = Referral.objects.select_for_update().get(pk=referral.pk)
-    _check_transition(Referral, referral.status, ReferralStatus.REJECTED)
-    referral.status = ReferralStatus.REJECTED
-    referral.decision_reason = reason
-    referral.decided_by = user
-    referral.decided_at = timezone.now()
-    referral.save(update_fields=["status", "decision_reason", "decided_by", "decided_at"])
-    record(
-        user=user,
-        action=Action.TRANSITION,
-        resident=referral.resident,
-        obj=referral,
-        detail={"to": ReferralStatus.REJECTED},
+    return _referral_decide(
+        user=user, referral=referral, status=ReferralStatus.REJECTED, reason=reason
     )
-    return referral
 
 
 @transaction.atomic
@@ -243,24 +240,20 @@ def referral_accept(
     facility_contact=None,
 ) -> Course:
     """Visitation: accept the referral and open the course (forløb)."""
-    referral = (
-        Referral.objects.select_for_update().select_related("resident", "team").get(pk=referral.pk)
-    )
-    _check_transition(Referral, referral.status, ReferralStatus.ACCEPTED)
-    _check_age(referral.resident, referral.team, started_on)
-    if started_on < referral.received_on:
+    current = Referral.objects.select_related("resident", "team").get(pk=referral.pk)
+    _check_transition(Referral, current.status, ReferralStatus.ACCEPTED)
+    _check_age(current.resident, current.team, started_on)
+    if started_on < current.received_on:
         raise ValidationError(
             _("Forløbet kan ikke starte før henvisningen blev modtaget."), code="start_before"
         )
     if not team_contacts:
         raise ValidationError(_("Vælg mindst én kontaktperson i teamet."), code="no_contact")
-    if _active_course(referral.resident) is not None:
+    if _active_course(current.resident) is not None:
         raise TransitionError(_("Beboeren er allerede i et aktivt forløb."), code="in_course")
-    referral.status = ReferralStatus.ACCEPTED
-    referral.decision_reason = reason
-    referral.decided_by = user
-    referral.decided_at = timezone.now()
-    referral.save(update_fields=["status", "decision_reason", "decided_by", "decided_at"])
+    referral = _referral_decide(
+        user=user, referral=referral, status=ReferralStatus.ACCEPTED, reason=reason
+    )
     course = Course(
         resident=referral.resident,
         team=referral.team,
@@ -278,13 +271,6 @@ def referral_accept(
             _("Beboeren er allerede i et aktivt forløb."), code="in_course"
         ) from exc
     course.team_contacts.set(team_contacts)
-    record(
-        user=user,
-        action=Action.TRANSITION,
-        resident=referral.resident,
-        obj=referral,
-        detail={"to": ReferralStatus.ACCEPTED},
-    )
     record(user=user, action=Action.CREATE, resident=referral.resident, obj=course)
     return course
 

@@ -242,3 +242,21 @@ def test_mass_assignment_refused(world, client):
     )
     assert "recorded_by" in response.content.decode()
     assert not Consent.objects.exclude(pk=w.consent_partial.pk).exists()
+
+
+def _withheld_on_page(client, w):
+    url = reverse("residents:detail", args=[w.resident_in_course.pk])
+    return client.get(url).content.decode().count("deles ikke – samtykke mangler")
+
+
+def test_expiry_and_refusal_hide_on_the_next_request(world, client):
+    w = world
+    consent = share(w, ["board", "medication"])
+    client.force_login(w.housing_staff)
+    assert _withheld_on_page(client, w) == 4
+    refusal = refuse(w, ["medication"])
+    assert _withheld_on_page(client, w) == 5
+    services.consent_withdraw(user=w.team_nurse, consent=refusal)
+    assert _withheld_on_page(client, w) == 4
+    Consent.objects.filter(pk=consent.pk).update(expires_on=TODAY)  # the day it lapses
+    assert _withheld_on_page(client, w) == 6
