@@ -52,7 +52,9 @@ def home(request):
     context = {"principal": principal}
     shown: set[int] = set()
     if principal.is_team_staff:
-        context["my_courses"] = list(my_courses(request.user)[:HOME_LIST_LIMIT])
+        mine = my_courses(request.user)
+        context["my_courses"] = list(mine[:HOME_LIST_LIMIT])
+        context["my_courses_total"] = mine.count()  # always: a constant number of queries
         context["queue"] = list(visitation_queue(request.user)[:HOME_LIST_LIMIT])
         context["concerns"] = list(open_concerns(request.user)[:HOME_LIST_LIMIT])
         shown |= {c.resident_id for c in context["my_courses"]}

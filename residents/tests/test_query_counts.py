@@ -59,3 +59,25 @@ def test_team_lists_constant(world, client):
     add(90)
     large = [_queries(client, "get", reverse(n)) for n in ("home", "courses:visitation_queue")]
     assert small == large
+
+
+def test_start_page_constant_with_10_and_100_own_courses(world, client):
+    """The nurse's own residents: the list shows 25 and says how many there are in all."""
+    w = world
+    client.force_login(w.team_nurse)
+
+    def add(n):
+        for _ in range(n):
+            f.CourseFactory(
+                referral__resident=f.ResidentFactory(facility=w.facility_a1),
+                referral__facility=w.facility_a1,
+                responsible_doctor=w.team_doctor,
+                team_contacts=[w.team_nurse],
+            )
+
+    add(10)
+    small = _queries(client, "get", reverse("home"))
+    add(90)
+    large = _queries(client, "get", reverse("home"))
+    assert small == large
+    assert "Viser 25 af 101" in client.get(reverse("home")).content.decode()
