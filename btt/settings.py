@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "courses",
     "consent",
     "emergency",
+    "board",
     "audit",
 ]
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("samtykker/", include("consent.urls")),
     path("noedadgang/", include("emergency.urls")),
     path("log/", include("audit.urls")),
+    path("tavle/", include("board.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -65,6 +65,42 @@ def shared_categories(user, resident) -> frozenset[str]:
     return frozenset(granted - refused)
 
 
+def shared_categories_bulk(rows) -> dict[int, frozenset[str]]:
+    """For rows with ``resident_id`` and ``facility_id`` (board entries, agenda items): row pk
+    -> the categories that facility may see about that resident. Two queries for any number.
+    The caller has already checked that the viewer is housing staff at that facility."""
+    rows = list(rows)
+    if not rows:
+        return {}
+    resident_ids = {r.resident_id for r in rows}
+    scopes = (
+        ConsentScope.objects.filter(consent__resident_id__in=resident_ids)
+        .filter(active_q(prefix="consent__"))
+        .values_list(
+            "consent__resident_id",
+            "consent__kind",
+            "consent__facility_id",
+            "consent__direction",
+            "category",
+        )
+    )
+    granted: dict[tuple[int, int], set[str]] = {}
+    refused: dict[int, list[tuple[int | None, str]]] = {}
+    for resident_id, kind, facility_id, direction, category in scopes:
+        if kind == ConsentKind.SHARING and direction in TO_FACILITY:
+            granted.setdefault((resident_id, facility_id), set()).add(category)
+        elif kind == ConsentKind.REFUSAL:
+            refused.setdefault(resident_id, []).append((facility_id, category))
+    result = {}
+    for row in rows:
+        cats = set(granted.get((row.resident_id, row.facility_id), set()))
+        for facility_id, category in refused.get(row.resident_id, []):
+            if facility_id is None or facility_id == row.facility_id:
+                cats.discard(category)
+        result[row.pk] = frozenset(cats)
+    return result
+
+
 def sharing_exists(category: str, facility_ref: str = "facility_id") -> Exists:
     """For list queries (the board): an Exists() that is true where an active consent lets the
     resident's facility see ``category`` and no active refusal forbids it.

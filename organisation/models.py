@@ -31,6 +31,11 @@ class Team(models.Model):
     kind = models.CharField(_("type"), max_length=20, choices=TeamKind.choices)
     phone = models.CharField(_("telefon"), max_length=30, blank=True)
     email = models.EmailField(_("fælles postkasse"), blank=True)
+    board_flag_weeks = models.PositiveSmallIntegerField(
+        _("marker tavleindgange efter antal uger"),
+        default=12,
+        help_text=_("En beboer, der har været længere tid på tavlen, markeres til opfølgning."),
+    )
 
     class Meta:
         ordering = ["name"]

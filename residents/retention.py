@@ -31,6 +31,11 @@ class Source:
 
 # Dated entries, and the order in which a resident's rows are deleted (children first).
 SOURCES: list[Source] = [
+    Source("board.BoardEntryChange", "entry__resident_id", ("changed_at",)),
+    Source("board.AgendaItem", "resident_id", ("meeting__held_on",)),
+    Source("board.Action", "resident_id", ("due_on", "done_at")),
+    Source("board.Question", "resident_id", ("asked_at", "answered_at")),
+    Source("board.BoardEntry", "resident_id", ("placed_on", "ended_on")),
     Source("courses.Course", "resident_id", ("started_on", "ended_on")),
     Source("courses.Referral", "resident_id", ("received_on", "decided_at")),
     Source("courses.Concern", "resident_id", ("raised_at", "assessed_at")),

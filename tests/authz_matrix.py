@@ -5,55 +5,18 @@ and anonymous users are sent to the login page (302). 403 is for users who may s
 but not do this to it. A meta-test fails when a URL name of the project is missing here.
 """
 
-from __future__ import annotations
-
-from collections.abc import Callable
-from dataclasses import dataclass, field
-
-TEAM_A = ("team_nurse", "team_doctor", "team_leader", "team_mentor")
-DECIDERS_A = ("team_nurse", "team_doctor", "team_leader")
-HOUSING_A1 = ("housing_staff", "housing_leader")
-ALL_STAFF = (
-    *TEAM_A,
-    "other_team_nurse",
-    *HOUSING_A1,
-    "other_housing_staff",
-    "ward_staff",
-    "region_admin",
+from tests.authz_matrix_base import (  # noqa: F401 - re-exported for the tests
+    ALL_STAFF,
+    CONSENT_VARIANTS,
+    DECIDERS_A,
+    HEALTH_PROFESSIONALS,
+    HOUSING_A1,
+    PERSONAS,
+    TEAM_A,
+    Rule,
+    _names,
+    ok,
 )
-# Housing staff of facility A1 looking at a resident whose sharing consent covers every
-# category, some of them (the world's default: board and goals), or none.
-CONSENT_VARIANTS = ("housing_staff:full", "housing_staff:partial", "housing_staff:none")
-PERSONAS = (*ALL_STAFF, *CONSENT_VARIANTS, "anonymous")
-HEALTH_PROFESSIONALS = ("team_nurse", "team_doctor", "other_team_nurse")
-
-
-@dataclass(frozen=True)
-class Rule:
-    args: Callable = lambda w: []
-    allow: dict[str, int] = field(default_factory=dict)  # persona -> status, others: 404
-    anonymous: int = 302
-    writes: bool = False  # also POST (empty form): a denial must be the same as for GET
-    post: dict[str, int] | None = None  # POST statuses where they differ from GET
-    # text that must never appear in a denied answer (resident names etc.)
-    secret: Callable = lambda w: []
-
-    def expected(self, persona: str, method: str = "get") -> int:
-        persona = persona.split(":")[0]  # consent variants of a persona share its statuses
-        if persona == "anonymous":
-            return self.anonymous
-        if method == "post" and self.post is not None:
-            return self.post.get(persona, 404)
-        return self.allow.get(persona, 404)
-
-
-def ok(*personas, status=200):
-    return dict.fromkeys(personas, status)
-
-
-def _names(*attrs):
-    return lambda w: [getattr(w, a).full_name for a in attrs]
-
 
 MATRIX: dict[str, Rule] = {
     "home": Rule(allow={**ok(*ALL_STAFF), "ward_staff": 302}),
@@ -179,6 +142,13 @@ MATRIX: dict[str, Rule] = {
         secret=_names("resident_in_course"),
     ),
 }
+
+# The board's rules live beside the board's views and are merged here.
+from tests.authz_board_entries import RULES as _BOARD_ENTRIES  # noqa: E402
+from tests.authz_board_meetings import RULES as _BOARD_MEETINGS  # noqa: E402
+
+MATRIX.update(_BOARD_ENTRIES)
+MATRIX.update(_BOARD_MEETINGS)
 
 # URL namespaces covered by their own tests instead of this matrix, with the reason.
 EXEMPT_NAMESPACES = {

@@ -49,6 +49,11 @@ class World:
     course_other_team: object
     consent_partial: object  # resident_in_course shares board and goals with facility A1
     emergency_past: object  # an expired emergency access by the team doctor, for review
+    board_entry: object  # resident_in_course on facility A1's board
+    meeting_closed: object  # last week's meeting at A1, with an agenda item and an open action
+    agenda_item: object
+    action_open: object
+    question_open: object  # housing staff's open question about resident_in_course
 
 
 def _member(role, profession, **scope):
@@ -143,5 +148,53 @@ def build_world() -> World:
         reason_text="Akut indlagt; eget team lukket.",
         started_at=timezone.now() - datetime.timedelta(days=1, hours=3),
         expires_at=timezone.now() - datetime.timedelta(days=1, hours=1),
+    )
+    from board import services as board_services
+    from board.models import AgendaItem
+
+    board_entry = board_services.board_entry_create(
+        user=team_nurse,
+        resident=resident_in_course,
+        placed_on=today - datetime.timedelta(days=20),
+        criteria=["early_signs", "medication_failure"],
+        need_text="Sover dårligt og har sprunget medicin over i en uge.",
+        review_on=today + datetime.timedelta(days=7),
+        goals_short="Tager medicin hver dag i to uger.",
+        goals_long="Stabil hverdag uden indlæggelse.",
+        resident_goals="Jeg vil gerne kunne sove om natten.",
+        treatment_interventions="Medicingennemgang ved lægen; tættere opfølgning.",
+    )
+    board_services.board_entry_update(
+        user=housing_staff,
+        entry=board_entry,
+        version=board_entry.version,
+        changes={"social_interventions": "Daglig kontakt om morgenen; fælles gåtur."},
+    )
+    board_entry.refresh_from_db()
+    meeting_closed = board_services.meeting_open(
+        user=team_nurse, facility=facility_a1, held_on=today - datetime.timedelta(days=7)
+    )
+    agenda_item = AgendaItem.objects.get(meeting=meeting_closed, resident=resident_in_course)
+    board_services.agenda_item_update(
+        user=team_nurse,
+        item=agenda_item,
+        version=agenda_item.version,
+        note="Bedre søvn; medicin taget 5 af 7 dage.",
+        decisions="Fortsætter på tavlen.",
+    )
+    action_open = board_services.action_create(
+        user=team_nurse,
+        item=agenda_item,
+        text="Kontaktperson taler med Dorte om morgenmedicinen.",
+        owner=housing_staff,
+        due_on=today + datetime.timedelta(days=3),
+    )
+    board_services.meeting_close(user=team_nurse, meeting=meeting_closed)
+    agenda_item.refresh_from_db()
+    question_open = board_services.question_ask(
+        user=housing_staff,
+        resident=resident_in_course,
+        kind="question",
+        text="Hvordan gik samtalen med lægen i tirsdags?",
     )
     return World(**{k: v for k, v in locals().items() if k in World.__dataclass_fields__})

@@ -24,8 +24,14 @@ def age_everything(years_ago: int):
     for source in SOURCES:
         model = apps.get_model(source.model)
         for field in source.date_fields:
+            if "__" in field:  # a related model's date: aged below with that model
+                continue
             for obj in model.objects.exclude(**{f"{field}__isnull": True}):
                 model.objects.filter(pk=obj.pk).update(**{field: getattr(obj, field) - delta})
+    from board.models import Meeting
+
+    for meeting in Meeting.objects.all():
+        Meeting.objects.filter(pk=meeting.pk).update(held_on=meeting.held_on - delta)
     for resident in Resident.objects.all():
         Resident.objects.filter(pk=resident.pk).update(created_at=resident.created_at - delta)
 

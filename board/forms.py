@@ -1,0 +1,341 @@
+"""Forms for the boards, their entries and the questions between meetings.
+
+An entry form offers only the columns the user's sector may write (and, for housing staff, only
+those the resident's consent lets them see); anything else posted is refused by ``btt.forms.Form``
+and changes nothing. Board query strings are validated with plain forms: a bad value is ignored
+and named in a message, never an error page.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from btt.forms import DateInput, Form
+from courses.forms import UserChoiceField, facility_members
+
+from .models import (
+    FIELD_CATEGORY,
+    BoardCriterion,
+    BoardEntry,
+    EndReason,
+    QuestionKind,
+)
+from .services import EDITABLE
+
+# The columns of an entry in the order of the board (seed 000), as the forms show them.
+COLUMN_ORDER = (
+    "housing_contact",
+    "others_involved",
+    "criteria",
+    "need_text",
+    "goals_short",
+    "goals_long",
+    "resident_goals",
+    "resident_informed",
+    "social_interventions",
+    "treatment_interventions",
+    "review_on",
+)
+
+COLUMN_LABELS = {
+    "housing_contact": _("Kontaktperson botilbud"),
+    "others_involved": _("Øvrige relevante involverede"),
+    "criteria": _("Årsag til at være på tavlen (kriterier)"),
+    "need_text": _("Uddybning af behov for intensiveret indsats"),
+    "goals_short": _("Kortsigtede indsatsmål"),
+    "goals_long": _("Langsigtede indsatsmål"),
+    "resident_goals": _("Beboers egne mål og ønsker"),
+    "resident_informed": _("Info til beboer om indsats"),
+    "social_interventions": _("Socialpædagogiske/socialpsykiatriske interventioner"),
+    "treatment_interventions": _("Botilbudsteam-behandlingsinterventioner"),
+    "review_on": _("Næste opfølgning"),
+    "ending_text": _("Afslutning af indsats med beboer"),
+    "end_reason": _("Årsag til at tage beboeren af tavlen"),
+    "ended_on": _("Taget af tavlen"),
+}
+
+HELP = {
+    "others_involved": _("Fx pårørende, egen læge, misbrugsbehandling, sagsbehandler."),
+    "criteria": _("Vælg mindst én årsag."),
+    "resident_informed": _("Hvornår og hvordan er beboeren informeret om indsatsen?"),
+    "review_on": _("Hvornår følger I op på indsatsen næste gang?"),
+}
+
+
+def _max_length(name: str) -> int:
+    return BoardEntry._meta.get_field(name).max_length or 5000
+
+
+class TextAreaField(forms.CharField):
+    """Free text from a textarea, with the browser's CRLF line breaks stored as LF, so an
+    unchanged text compares equal to the saved one."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 3}))
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n") if value else value
+
+
+class CriteriaField(forms.MultipleChoiceField):
+    """The criteria in the order of ``BoardCriterion``, whatever order they were posted in."""
+
+    def clean(self, value):
+        chosen = set(super().clean(value))
+        return [code for code in BoardCriterion.values if code in chosen]
+
+
+def column_field(name: str, facility) -> forms.Field:
+    """The form field for one board column."""
+    label = COLUMN_LABELS[name]
+    help_text = HELP.get(name, "")
+    if name == "housing_contact":
+        return UserChoiceField(
+            label=label,
+            queryset=facility_members(facility.pk).order_by("first_name", "last_name"),
+            required=False,
+            empty_label=_("Ikke udpeget"),
+        )
+    if name == "criteria":
+        return CriteriaField(
+            label=label,
+            help_text=help_text,
+            choices=BoardCriterion.choices,
+            widget=forms.CheckboxSelectMultiple,
+            error_messages={"required": _("Vælg mindst én årsag til at være på tavlen.")},
+        )
+    if name == "review_on":
+        return forms.DateField(
+            label=label,
+            help_text=help_text,
+            widget=DateInput,
+            error_messages={"required": _("Sæt en dato for næste opfølgning.")},
+        )
+    rows = 4 if _max_length(name) > 3000 else 3
+    return TextAreaField(
+        label=label,
+        help_text=help_text,
+        max_length=_max_length(name),
+        widget=forms.Textarea(attrs={"rows": rows}),
+    )
+
+
+def writable_columns(sector: str, withheld=frozenset()) -> list[str]:
+    """The columns this sector writes, less those the consent keeps from the user."""
+    allowed = EDITABLE[sector]
+    return [name for name in COLUMN_ORDER if name in allowed and name not in withheld]
+
+
+def withheld_columns(categories) -> frozenset[str]:
+    """Columns whose consent category is missing from ``categories``."""
+    return frozenset(f for f, cat in FIELD_CATEGORY.items() if cat not in categories)
+
+
+class EntryForm(Form):
+    """Put a resident on the board, or edit an entry: the sector's own and the shared columns.
+
+    When editing, the form carries the version the user loaded; the conflict page may post
+    back which columns were in conflict and how the user resolved them.
+    """
+
+    allowed_extra_fields = ("resolve", "conflicts")
+
+    def __init__(self, *args, sector, facility, withheld=frozenset(), editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.columns = writable_columns(sector, withheld)
+        self.editing = editing
+        for name in self.columns:
+            self.fields[name] = column_field(name, facility)
+        if editing:
+            self.fields["version"] = forms.IntegerField(
+                widget=forms.HiddenInput, min_value=0, max_value=2**31 - 1
+            )
+
+    def show_cell_meta(self, entry) -> None:
+        """Under each column's label: who last changed it, and when."""
+        for name in self.columns:
+            meta = (entry.cell_meta or {}).get(name) or {}
+            at = parse_datetime(meta.get("at") or "")
+            if meta.get("name") and at is not None:
+                changed = _("Sidst ændret af %(name)s, %(at)s.") % {
+                    "name": meta["name"],
+                    "at": date_format(timezone.localtime(at), "d.m.Y H:i"),
+                }
+                field = self.fields[name]
+                field.help_text = f"{field.help_text} {changed}".strip()
+
+    def clean_review_on(self):
+        value = self.cleaned_data.get("review_on")
+        if value and not self.editing and value < timezone.localdate():
+            raise forms.ValidationError(_("Næste opfølgning kan ikke ligge før i dag."))
+        return value
+
+    def changes(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.columns}
+
+
+class ReviewForm(Form):
+    """Followed up today: the next review date is required."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=2**31 - 1)
+    next_review_on = forms.DateField(
+        label=_("Næste opfølgning"),
+        widget=DateInput,
+        help_text=_("Opfølgningen i dag registreres; vælg datoen for den næste."),
+        error_messages={"required": _("Sæt en dato for næste opfølgning.")},
+    )
+
+    def clean_next_review_on(self):
+        value = self.cleaned_data["next_review_on"]
+        if value <= timezone.localdate():
+            raise forms.ValidationError(_("Næste opfølgning skal ligge efter i dag."))
+        return value
+
+
+class EndForm(Form):
+    """Take the resident off the board."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=2**31 - 1)
+    end_reason = forms.ChoiceField(
+        label=COLUMN_LABELS["end_reason"],
+        choices=EndReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Vælg årsagen.")},
+    )
+    ending_text = TextAreaField(
+        label=COLUMN_LABELS["ending_text"],
+        required=True,
+        max_length=_max_length("ending_text"),
+        help_text=_("Hvordan og hvornår er indsatsen afsluttet med beboeren?"),
+        error_messages={"required": _("Beskriv, hvordan indsatsen er afsluttet med beboeren.")},
+    )
+
+
+# --- board query strings ---------------------------------------------------------------------
+
+VIEW_FULL = "fuld"
+VIEW_COMPACT = "kompakt"
+
+
+class BoardViewForm(forms.Form):
+    """``?visning=kompakt&sort=review``: validated, and ignored where invalid."""
+
+    visning = forms.ChoiceField(
+        label=_("Visning"),
+        choices=[(VIEW_FULL, _("Alle kolonner")), (VIEW_COMPACT, _("Kompakt"))],
+        required=False,
+    )
+    sort = forms.ChoiceField(
+        label=_("Sortering"),
+        choices=[
+            ("facility", _("Navn")),
+            ("days", _("Længst på tavlen")),
+            ("review", _("Næste opfølgning")),
+        ],
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for f in self.fields.values():
+            f.show_optional = False  # every filter is optional; saying so adds only noise
+
+    def options(self) -> tuple[bool, str, list[str]]:
+        """(compact, sort, what was ignored) from whatever was valid."""
+        ignored = []
+        if self.is_bound:
+            self.is_valid()
+            for name in self.errors:
+                if name in self.fields:
+                    ignored.append(str(self.fields[name].label))
+        data = getattr(self, "cleaned_data", {})
+        compact = data.get("visning") == VIEW_COMPACT
+        return compact, data.get("sort") or "facility", ignored
+
+
+class TeamBoardFilterForm(BoardViewForm):
+    """The team board's filters: facility, contact person (team or housing), criterion."""
+
+    facility = forms.ModelChoiceField(
+        label=_("Botilbud"), queryset=None, required=False, empty_label=_("Alle botilbud")
+    )
+    contact = UserChoiceField(
+        label=_("Kontaktperson"),
+        queryset=None,
+        required=False,
+        empty_label=_("Alle kontaktpersoner"),
+        help_text=_("Kontaktperson i teamet eller på botilbuddet."),
+    )
+    criterion = forms.ChoiceField(
+        label=_("Årsag (kriterie)"),
+        choices=[("", _("Alle årsager")), *BoardCriterion.choices],
+        required=False,
+    )
+
+    field_order = ["facility", "contact", "criterion", "sort", "visning"]
+
+    def __init__(self, *args, team, **kwargs):
+        super().__init__(*args, **kwargs)
+        from accounts.models import User
+        from organisation.models import Facility, Role
+
+        self.fields["sort"].choices = [
+            ("facility", _("Botilbud og navn")),
+            *self.fields["sort"].choices[1:],
+        ]
+        self.fields["facility"].queryset = Facility.objects.filter(team=team).order_by("name")
+        self.fields["contact"].queryset = (
+            User.objects.filter(
+                Q(
+                    memberships__team=team,
+                    memberships__role__in=(Role.TEAM_STAFF, Role.TEAM_LEADER),
+                    memberships__is_active=True,
+                )
+                | Q(
+                    memberships__facility__team=team,
+                    memberships__role__in=(Role.FACILITY_STAFF, Role.FACILITY_LEADER),
+                    memberships__is_active=True,
+                ),
+                is_active=True,
+            )
+            .distinct()
+            .order_by("first_name", "last_name", "pk")
+        )
+
+
+# --- questions and updates ---------------------------------------------------------------
+
+
+class QuestionForm(Form):
+    kind = forms.ChoiceField(
+        label=_("Type"),
+        choices=QuestionKind.choices,
+        widget=forms.RadioSelect,
+        initial=QuestionKind.QUESTION,
+        error_messages={"required": _("Vælg, om det er et spørgsmål eller en opdatering.")},
+    )
+    text = TextAreaField(
+        label=_("Tekst"),
+        required=True,
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": _("Skriv spørgsmålet eller opdateringen.")},
+    )
+
+
+class AnswerForm(Form):
+    answer = TextAreaField(
+        label=_("Svar"),
+        required=True,
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Skriv svaret.")},
+    )

@@ -1,0 +1,619 @@
+"""Every write to the board, the meetings and the questions.
+
+Each function is one transaction that checks the rules, saves with ``update_fields`` and writes
+the audit row. Columns are owned by sectors (``board.models.TEAM_FIELDS`` etc.): a change to a
+column the user's sector may not write is refused as a whole. Edits carry the version the user
+loaded; a stale version raises ``StaleEdit`` with the current values, so the page can show both.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.models import Action as AuditAction
+from audit.services import record
+from btt.errors import StaleVersion, TransitionError
+from consent.selectors import shared_categories
+from courses.models import Course, CourseStatus
+from organisation.models import Membership, Role
+
+from .models import (
+    FACILITY_FIELDS,
+    FIELD_CATEGORY,
+    SHARED_FIELDS,
+    TEAM_FIELDS,
+    Action,
+    AgendaItem,
+    AgendaReason,
+    Attendance,
+    BoardCriterion,
+    BoardEntry,
+    BoardEntryChange,
+    EntryStatus,
+    Meeting,
+    MeetingSchedule,
+    MeetingStatus,
+    Question,
+    QuestionDirection,
+    Sector,
+)
+from .selectors import sector_for
+
+EDITABLE = {
+    Sector.TEAM: frozenset(TEAM_FIELDS + SHARED_FIELDS),
+    Sector.FACILITY: frozenset(FACILITY_FIELDS + SHARED_FIELDS),
+}
+
+
+class StaleEdit(StaleVersion):
+    """Someone else saved the entry first. ``current`` is the entry as saved now."""
+
+    def __init__(self, message, *, current):
+        super().__init__(message, code="stale")
+        self.current = current
+
+
+def _sector(user, entry_or_facility) -> str:
+    facility = getattr(entry_or_facility, "facility", entry_or_facility)
+    sector = sector_for(user, team_id=facility.team_id, facility_id=facility.pk)
+    if sector is None:
+        raise PermissionDenied
+    return sector
+
+
+def _as_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ", ".join(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if hasattr(value, "pk"):
+        return str(value.pk)
+    return str(value)
+
+
+def _validate(changes: dict, *, creating: bool) -> None:
+    errors = {}
+    if "criteria" in changes or creating:
+        criteria = changes.get("criteria") or []
+        if not criteria:
+            errors["criteria"] = _("Vælg mindst én årsag til at være på tavlen.")
+        elif set(criteria) - set(BoardCriterion.values):
+            errors["criteria"] = _("Ukendt kriterie.")
+    if ("review_on" in changes or creating) and not changes.get("review_on"):
+        errors["review_on"] = _("Sæt en dato for næste opfølgning.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_housing_contact(facility, user) -> None:
+    if user is None:
+        return
+    ok = Membership.objects.filter(
+        user=user,
+        facility=facility,
+        is_active=True,
+        role__in=(Role.FACILITY_STAFF, Role.FACILITY_LEADER),
+    ).exists()
+    if not ok:
+        raise ValidationError({"housing_contact": _("Vælg en medarbejder fra botilbuddet.")})
+
+
+def _apply(entry: BoardEntry, user, changes: dict, *, creating: bool = False) -> list[str]:
+    """Set changed columns, record who/when per cell and the change rows; returns the fields."""
+    now = timezone.now()
+    changed = []
+    for field, value in changes.items():
+        old = None if creating else getattr(entry, field)
+        if not creating and _as_text(old) == _as_text(value):
+            continue
+        setattr(entry, field, value)
+        changed.append(field)
+        entry.cell_meta[field] = {
+            "by": user.pk,
+            "name": user.get_full_name(),
+            "at": now.isoformat(),
+        }
+        BoardEntryChange(
+            entry=entry,
+            version=entry.version + 1,
+            field=field,
+            old_value=_as_text(old),
+            new_value=_as_text(value),
+            changed_by=user,
+            changed_at=now,
+        ).save(force_insert=True)
+    return changed
+
+
+@transaction.atomic
+def board_entry_create(
+    *, user, resident, placed_on: datetime.date | None = None, **changes
+) -> BoardEntry:
+    """Put a resident in an active course on the board of the facility they live at."""
+    course = (
+        Course.objects.select_related("facility", "team")
+        .filter(resident=resident, status=CourseStatus.ACTIVE)
+        .first()
+    )
+    if course is None:
+        raise TransitionError(
+            _("Kun beboere i et aktivt forløb kan komme på tavlen."), code="no_course"
+        )
+    facility = course.facility
+    sector = _sector(user, facility)
+    if sector == Sector.FACILITY:
+        allowed = shared_categories(user, resident)
+        hidden = {f for f in changes if FIELD_CATEGORY.get(f) and FIELD_CATEGORY[f] not in allowed}
+        if "board" not in allowed or hidden:
+            raise PermissionDenied
+    unknown = set(changes) - EDITABLE[sector]
+    if unknown:
+        raise ValidationError(
+            _("Du kan ikke udfylde disse kolonner: %(fields)s")
+            % {"fields": ", ".join(sorted(unknown))}
+        )
+    _validate(changes, creating=True)
+    if "housing_contact" in changes:
+        _check_housing_contact(facility, changes["housing_contact"])
+    else:
+        changes["housing_contact"] = course.facility_contact
+    if BoardEntry.objects.filter(resident=resident, status=EntryStatus.ACTIVE).exists():
+        raise TransitionError(_("Beboeren er allerede på tavlen."), code="on_board")
+    entry = BoardEntry(
+        resident=resident,
+        course=course,
+        team=course.team,
+        facility=facility,
+        placed_on=placed_on or timezone.localdate(),
+        review_on=changes["review_on"],
+        criteria=[],
+        created_by=user,
+        version=0,
+    )
+    try:
+        with transaction.atomic():
+            entry.save(force_insert=True)
+    except IntegrityError as exc:
+        raise TransitionError(_("Beboeren er allerede på tavlen."), code="on_board") from exc
+    _apply(
+        entry, user, {k: v for k, v in changes.items() if v not in (None, "", [])}, creating=True
+    )
+    entry.version = 1
+    entry.save()
+    record(user=user, action=AuditAction.CREATE, resident=resident, obj=entry)
+    return entry
+
+
+@transaction.atomic
+def board_entry_update(*, user, entry: BoardEntry, version: int, changes: dict) -> BoardEntry:
+    """Save the columns the user's sector may write. A stale version raises StaleEdit."""
+    locked = BoardEntry.objects.select_for_update().get(pk=entry.pk)
+    sector = _sector(user, locked)
+    if locked.status != EntryStatus.ACTIVE:
+        raise TransitionError(
+            _("Beboeren er taget af tavlen; indgangen kan ikke ændres."), code="ended"
+        )
+    unknown = set(changes) - EDITABLE[sector]
+    if unknown:
+        raise ValidationError(
+            _("Du kan ikke ændre disse kolonner: %(fields)s")
+            % {"fields": ", ".join(sorted(unknown))},
+            code="not_your_columns",
+        )
+    if sector == Sector.FACILITY:
+        allowed = shared_categories(user, locked.resident)
+        hidden = {f for f in changes if FIELD_CATEGORY.get(f) and FIELD_CATEGORY[f] not in allowed}
+        if "board" not in allowed or hidden:
+            raise PermissionDenied
+    if locked.version != version:
+        raise StaleEdit(
+            _("En anden har gemt ændringer i indgangen, siden du åbnede den."), current=locked
+        )
+    _validate(changes, creating=False)
+    if "housing_contact" in changes:
+        _check_housing_contact(locked.facility, changes["housing_contact"])
+    before = {field: _as_text(getattr(locked, field)) for field in changes}
+    changed = _apply(locked, user, changes)
+    if not changed:
+        return locked
+    locked.version += 1
+    locked.save(update_fields=[*changed, "cell_meta", "version"])
+    record(
+        user=user,
+        action=AuditAction.UPDATE,
+        resident=locked.resident,
+        obj=locked,
+        detail={"fields": changed, "before_version": version, "before_fields": sorted(before)},
+    )
+    return locked
+
+
+@transaction.atomic
+def board_entry_review(
+    *, user, entry: BoardEntry, version: int, next_review_on: datetime.date
+) -> BoardEntry:
+    """Followed up today; the next review date is required."""
+    today = timezone.localdate()
+    if next_review_on <= today:
+        raise ValidationError({"next_review_on": _("Næste opfølgning skal ligge efter i dag.")})
+    locked = board_entry_update(
+        user=user, entry=entry, version=version, changes={"review_on": next_review_on}
+    )
+    locked.last_reviewed_on = today
+    locked.save(update_fields=["last_reviewed_on"])
+    return locked
+
+
+@transaction.atomic
+def board_entry_end(
+    *,
+    user,
+    entry: BoardEntry,
+    version: int,
+    end_reason: str,
+    ending_text: str,
+    ended_on: datetime.date | None = None,
+) -> BoardEntry:
+    """Take the resident off the board; how the effort was ended with the resident is required."""
+    locked = BoardEntry.objects.select_for_update().select_related("resident").get(pk=entry.pk)
+    _sector(user, locked)
+    if locked.status != EntryStatus.ACTIVE:
+        raise TransitionError(_("Beboeren er allerede taget af tavlen."), code="ended")
+    if locked.version != version:
+        raise StaleEdit(
+            _("En anden har gemt ændringer i indgangen, siden du åbnede den."), current=locked
+        )
+    ended_on = ended_on or timezone.localdate()
+    errors = {}
+    if not ending_text.strip():
+        errors["ending_text"] = _("Beskriv, hvordan indsatsen er afsluttet med beboeren.")
+    if not end_reason:
+        errors["end_reason"] = _("Vælg årsagen.")
+    if ended_on < locked.placed_on:
+        errors["ended_on"] = _("Datoen kan ikke ligge før beboeren kom på tavlen.")
+    if ended_on > timezone.localdate():
+        errors["ended_on"] = _("Datoen kan ikke ligge i fremtiden.")
+    if errors:
+        raise ValidationError(errors)
+    changed = _apply(
+        locked, user, {"ending_text": ending_text, "end_reason": end_reason, "ended_on": ended_on}
+    )
+    locked.status = EntryStatus.ENDED
+    locked.version += 1
+    locked.save(update_fields=[*changed, "status", "cell_meta", "version"])
+    record(
+        user=user,
+        action=AuditAction.TRANSITION,
+        resident=locked.resident,
+        obj=locked,
+        detail={"to": EntryStatus.ENDED},
+    )
+    return locked
+
+
+# --- questions ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def question_ask(*, user, resident, kind: str, text: str) -> Question:
+    """A question or update for the other sector, about a resident of the facility."""
+    from residents.selectors import get_resident_for_user
+
+    resident = get_resident_for_user(user, resident.pk)
+    residence = resident.current_residences[0] if resident.current_residences else None
+    if residence is None or residence.facility.team_id is None:
+        raise ValidationError(_("Beboeren bor ikke på et botilbud, som et team betjener."))
+    facility = residence.facility
+    sector = _sector(user, facility)
+    if not text.strip():
+        raise ValidationError({"text": _("Skriv spørgsmålet eller opdateringen.")})
+    question = Question(
+        resident=resident,
+        facility=facility,
+        team_id=facility.team_id,
+        kind=kind,
+        direction=QuestionDirection.TO_TEAM
+        if sector == Sector.FACILITY
+        else QuestionDirection.TO_FACILITY,
+        text=text,
+        asked_by=user,
+    )
+    question.save(force_insert=True)
+    record(user=user, action=AuditAction.CREATE, resident=resident, obj=question)
+    return question
+
+
+@transaction.atomic
+def question_answer(*, user, question: Question, answer: str) -> Question:
+    locked = Question.objects.select_for_update().select_related("facility").get(pk=question.pk)
+    sector = _sector(user, locked.facility)
+    # the side the question was put to answers it
+    to = QuestionDirection.TO_TEAM if sector == Sector.TEAM else QuestionDirection.TO_FACILITY
+    if locked.direction != to:
+        raise PermissionDenied
+    if locked.answered_at is not None:
+        raise TransitionError(_("Spørgsmålet er allerede besvaret."), code="answered")
+    if not answer.strip():
+        raise ValidationError({"answer": _("Skriv svaret.")})
+    locked.answer = answer
+    locked.answered_by = user
+    locked.answered_at = timezone.now()
+    locked.save(update_fields=["answer", "answered_by", "answered_at"])
+    record(user=user, action=AuditAction.UPDATE, resident=locked.resident, obj=locked)
+    return locked
+
+
+# --- meetings -------------------------------------------------------------------------------
+
+
+def _last_closed(facility) -> Meeting | None:
+    return (
+        Meeting.objects.filter(facility=facility, status=MeetingStatus.CLOSED)
+        .order_by("-held_on", "-id")
+        .first()
+    )
+
+
+def build_agenda(
+    facility, held_on: datetime.date
+) -> list[tuple[int, list[str], BoardEntry | None]]:
+    """(resident id, reasons, entry) in agenda order: new on the board, reviews due, questions,
+    open actions, expiring consents, then the rest of the board."""
+    from consent.models import Consent, ConsentKind
+    from consent.selectors import active_q
+
+    last = _last_closed(facility)
+    since = last.held_on if last else datetime.date.min
+    entries = list(
+        BoardEntry.objects.filter(facility=facility, status=EntryStatus.ACTIVE).order_by(
+            "placed_on", "id"
+        )
+    )
+    reasons: dict[int, list[str]] = {}
+    by_resident = {e.resident_id: e for e in entries}
+    for e in entries:
+        r = reasons.setdefault(e.resident_id, [])
+        if e.placed_on > since:
+            r.append(AgendaReason.NEW)
+        if e.review_on <= held_on:
+            r.append(AgendaReason.REVIEW_DUE)
+    for rid in Question.objects.filter(facility=facility, answered_at__isnull=True).values_list(
+        "resident_id", flat=True
+    ):
+        reasons.setdefault(rid, [])
+        if AgendaReason.QUESTION not in reasons[rid]:
+            reasons[rid].append(AgendaReason.QUESTION)
+    for rid in Action.objects.filter(facility=facility, done_at__isnull=True).values_list(
+        "resident_id", flat=True
+    ):
+        reasons.setdefault(rid, [])
+        if AgendaReason.OPEN_ACTION not in reasons[rid]:
+            reasons[rid].append(AgendaReason.OPEN_ACTION)
+    expiring = (
+        Consent.objects.filter(
+            resident_id__in=list(reasons), kind=ConsentKind.SHARING, facility=facility
+        )
+        .filter(active_q(held_on))
+        .filter(expires_on__lte=held_on + datetime.timedelta(days=30))
+        .values_list("resident_id", flat=True)
+    )
+    for rid in expiring:
+        reasons[rid].append(AgendaReason.CONSENT_EXPIRING)
+    order = [
+        AgendaReason.NEW,
+        AgendaReason.REVIEW_DUE,
+        AgendaReason.QUESTION,
+        AgendaReason.OPEN_ACTION,
+        AgendaReason.CONSENT_EXPIRING,
+    ]
+
+    def rank(item):
+        rid, rs = item
+        first = min((order.index(r) for r in rs), default=len(order))
+        entry = by_resident.get(rid)
+        return (first, entry.placed_on if entry else datetime.date.max, rid)
+
+    agenda = []
+    for rid, rs in sorted(reasons.items(), key=rank):
+        agenda.append((rid, rs or [AgendaReason.ON_BOARD], by_resident.get(rid)))
+    return agenda
+
+
+@transaction.atomic
+def meeting_open(*, user, facility, held_on: datetime.date | None = None) -> Meeting:
+    sector = _sector(user, facility)
+    held_on = held_on or timezone.localdate()
+    if Meeting.objects.filter(facility=facility, status=MeetingStatus.OPEN).exists():
+        raise TransitionError(
+            _("Der er allerede et tavlemøde i gang for botilbuddet."), code="open"
+        )
+    schedule = getattr(facility, "meeting_schedule", None)
+    meeting = Meeting(
+        facility=facility,
+        team_id=facility.team_id,
+        held_on=held_on,
+        opened_by=user,
+        minutes_per_resident=schedule.minutes_per_resident if schedule else None,
+    )
+    try:
+        with transaction.atomic():
+            meeting.save(force_insert=True)
+    except IntegrityError as exc:
+        raise TransitionError(
+            _("Der er allerede et tavlemøde i gang for botilbuddet."), code="open"
+        ) from exc
+    AgendaItem.objects.bulk_create(
+        [
+            AgendaItem(meeting=meeting, resident_id=rid, entry=entry, position=i, reasons=list(rs))
+            for i, (rid, rs, entry) in enumerate(build_agenda(facility, held_on), start=1)
+        ]
+    )
+    Attendance.objects.create(meeting=meeting, user=user, sector=sector)
+    record(user=user, action=AuditAction.CREATE, obj=meeting, detail={"facility_id": facility.pk})
+    return meeting
+
+
+@transaction.atomic
+def meeting_schedule_set(
+    *,
+    user,
+    facility,
+    weekday: int,
+    starts_at: datetime.time,
+    minutes_per_resident: int | None = None,
+) -> MeetingSchedule:
+    """Set the facility's recurring weekly meeting (one schedule per facility)."""
+    _sector(user, facility)
+    errors = {}
+    if weekday not in range(5):
+        errors["weekday"] = _("Vælg en hverdag.")
+    if minutes_per_resident is not None and not 1 <= minutes_per_resident <= 60:
+        errors["minutes_per_resident"] = _("Skriv et antal minutter mellem 1 og 60.")
+    if errors:
+        raise ValidationError(errors)
+    schedule = MeetingSchedule.objects.select_for_update().filter(facility=facility).first()
+    values = {
+        "weekday": weekday,
+        "starts_at": starts_at,
+        "minutes_per_resident": minutes_per_resident,
+    }
+    if schedule is None:
+        schedule = MeetingSchedule(facility=facility, **values)
+        try:
+            with transaction.atomic():
+                schedule.save(force_insert=True)
+        except IntegrityError as exc:
+            raise TransitionError(
+                _("Mødeplanen blev gemt af en anden samtidig. Prøv igen."), code="schedule"
+            ) from exc
+        audit_action = AuditAction.CREATE
+    else:
+        for field, value in values.items():
+            setattr(schedule, field, value)
+        schedule.save(update_fields=list(values))
+        audit_action = AuditAction.UPDATE
+    record(user=user, action=audit_action, obj=schedule, detail={"facility_id": facility.pk})
+    return schedule
+
+
+def _require_board_consent(user, sector: str, resident) -> None:
+    """Housing staff write meeting notes and actions only about residents whose consent lets
+    the facility see the board (what they may not see, they may not overwrite)."""
+    if sector == Sector.FACILITY and "board" not in shared_categories(user, resident):
+        raise PermissionDenied
+
+
+def _open_meeting(meeting: Meeting) -> Meeting:
+    locked = Meeting.objects.select_for_update().select_related("facility").get(pk=meeting.pk)
+    if locked.status != MeetingStatus.OPEN:
+        raise TransitionError(_("Mødet er afsluttet og kan ikke ændres."), code="closed")
+    return locked
+
+
+@transaction.atomic
+def attendance_set(*, user, meeting: Meeting, users: list) -> None:
+    locked = _open_meeting(meeting)
+    _sector(user, locked.facility)
+    rows = []
+    for person in users:
+        sector = sector_for(person, team_id=locked.team_id, facility_id=locked.facility_id)
+        if sector is None:
+            raise ValidationError(
+                _("%(name)s hører ikke til teamet eller botilbuddet.") % {"name": person}
+            )
+        rows.append(Attendance(meeting=locked, user=person, sector=sector))
+    Attendance.objects.filter(meeting=locked).delete()
+    Attendance.objects.bulk_create(rows)
+
+
+@transaction.atomic
+def agenda_item_update(
+    *, user, item: AgendaItem, version: int, note: str, decisions: str
+) -> AgendaItem:
+    meeting = _open_meeting(item.meeting)
+    sector = _sector(user, meeting.facility)
+    _require_board_consent(user, sector, item.resident)
+    locked = AgendaItem.objects.select_for_update().get(pk=item.pk)
+    if locked.version != version:
+        raise StaleEdit(_("En anden har gemt notatet, siden du åbnede det."), current=locked)
+    locked.note = note
+    locked.decisions = decisions
+    locked.discussed = True
+    locked.version += 1
+    locked.save(update_fields=["note", "decisions", "discussed", "version"])
+    record(user=user, action=AuditAction.UPDATE, resident=locked.resident, obj=locked)
+    return locked
+
+
+@transaction.atomic
+def action_create(*, user, item: AgendaItem, text: str, owner, due_on: datetime.date) -> Action:
+    meeting = _open_meeting(item.meeting)
+    sector = _sector(user, meeting.facility)
+    _require_board_consent(user, sector, item.resident)
+    owner_sector = sector_for(owner, team_id=meeting.team_id, facility_id=meeting.facility_id)
+    errors = {}
+    if owner_sector is None:
+        errors["owner"] = _("Den ansvarlige skal høre til teamet eller botilbuddet.")
+    if not text.strip():
+        errors["text"] = _("Beskriv handlingen.")
+    if due_on < meeting.held_on:
+        errors["due_on"] = _("Fristen kan ikke ligge før mødet.")
+    if errors:
+        raise ValidationError(errors)
+    action = Action(
+        meeting=meeting,
+        resident=item.resident,
+        facility=meeting.facility,
+        text=text,
+        owner=owner,
+        owner_sector=owner_sector,
+        due_on=due_on,
+        created_by=user,
+    )
+    action.save(force_insert=True)
+    record(user=user, action=AuditAction.CREATE, resident=item.resident, obj=action)
+    return action
+
+
+@transaction.atomic
+def action_done(*, user, action: Action) -> Action:
+    locked = Action.objects.select_for_update().select_related("facility").get(pk=action.pk)
+    sector = _sector(user, locked.facility)
+    if locked.owner_sector != Sector.FACILITY:
+        _require_board_consent(user, sector, locked.resident)
+    if locked.done_at is not None:
+        raise TransitionError(_("Handlingen er allerede udført."), code="done")
+    locked.done_at = timezone.now()
+    locked.done_by = user
+    locked.save(update_fields=["done_at", "done_by"])
+    record(
+        user=user,
+        action=AuditAction.TRANSITION,
+        resident=locked.resident,
+        obj=locked,
+        detail={"to": "done"},
+    )
+    return locked
+
+
+@transaction.atomic
+def meeting_close(*, user, meeting: Meeting) -> Meeting:
+    """Close the meeting; its agenda items become the minutes, filed to each resident."""
+    locked = _open_meeting(meeting)
+    _sector(user, locked.facility)
+    locked.status = MeetingStatus.CLOSED
+    locked.closed_at = timezone.now()
+    locked.closed_by = user
+    locked.version += 1
+    locked.save(update_fields=["status", "closed_at", "closed_by", "version"])
+    record(
+        user=user, action=AuditAction.TRANSITION, obj=locked, detail={"to": MeetingStatus.CLOSED}
+    )
+    return locked

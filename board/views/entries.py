@@ -1,0 +1,865 @@
+"""The facility and team boards (beboeroverblikstavlen), their entries, and a resident's board
+history: gatekeeper → form → service → redirect.
+
+Reads go through ``board.selectors``, which scope to the user and blank the columns the
+resident's consent does not cover (``entry.withheld``); those cells say so and never show the
+text, nor who wrote it. Every page that shows resident data writes audit rows.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.vary import vary_on_headers
+
+from audit.models import Action
+from audit.services import record, record_shown
+from consent.selectors import shared_categories
+from organisation.access import principal_for, require
+from organisation.models import Team
+from organisation.selectors import get_facility_for_user
+from residents.selectors import get_resident_for_user
+
+from .. import selectors, services
+from ..forms import (
+    COLUMN_LABELS,
+    COLUMN_ORDER,
+    VIEW_COMPACT,
+    BoardViewForm,
+    EndForm,
+    EntryForm,
+    ReviewForm,
+    TeamBoardFilterForm,
+    withheld_columns,
+)
+from ..models import BoardCriterion, EntryStatus, QuestionDirection, Sector
+from ..services import StaleEdit, _as_text
+
+FLAG_LABELS = {
+    "review_overdue": gettext_lazy("Opfølgning overskredet"),
+    "long_on_board": gettext_lazy("Længe på tavlen"),
+}
+WITHHELD = gettext_lazy("deles ikke – samtykke mangler")
+TEXT_COLUMNS = frozenset(
+    {
+        "others_involved",
+        "need_text",
+        "goals_short",
+        "goals_long",
+        "resident_goals",
+        "resident_informed",
+        "social_interventions",
+        "treatment_interventions",
+        "ending_text",
+    }
+)
+MAX_MERGE_ATTEMPTS = 3
+
+
+# --- the table ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    compact: bool = False
+    sort: str = ""  # the ?sort= value this column's header sorts by
+    team_board_only: bool = False
+
+
+COLUMNS = (
+    Column("name", gettext_lazy("Navn"), compact=True, sort="facility"),
+    Column("facility", gettext_lazy("Botilbud"), compact=True, team_board_only=True),
+    Column("housing_contact", COLUMN_LABELS["housing_contact"], compact=True),
+    Column("team_contacts", gettext_lazy("Kontaktperson og læge BTT"), compact=True),
+    Column("others_involved", COLUMN_LABELS["others_involved"]),
+    Column("criteria", COLUMN_LABELS["criteria"], compact=True),
+    Column("need_text", COLUMN_LABELS["need_text"]),
+    Column("placed_on", gettext_lazy("Dato på tavlen"), compact=True, sort="days"),
+    Column("goals_short", COLUMN_LABELS["goals_short"]),
+    Column("goals_long", COLUMN_LABELS["goals_long"]),
+    Column("resident_goals", COLUMN_LABELS["resident_goals"]),
+    Column("resident_informed", COLUMN_LABELS["resident_informed"]),
+    Column("social_interventions", COLUMN_LABELS["social_interventions"]),
+    Column("treatment_interventions", COLUMN_LABELS["treatment_interventions"]),
+    Column("review_on", COLUMN_LABELS["review_on"], compact=True, sort="review"),
+    Column("flags", gettext_lazy("Markeringer"), compact=True),
+    Column("actions", gettext_lazy("Handlinger"), compact=True),
+)
+
+
+def columns_for(*, compact: bool, team_board: bool, printing: bool = False) -> list[Column]:
+    return [
+        c
+        for c in COLUMNS
+        if (c.compact or not compact)
+        and (team_board or not c.team_board_only)
+        and not (printing and c.key == "actions")
+    ]
+
+
+@dataclass
+class Cell:
+    key: str
+    label: str
+    text: str = ""
+    items: list[str] = field(default_factory=list)
+    note: str = ""  # a second line under the value (days on the board, last review)
+    meta_name: str = ""
+    meta_at: datetime.datetime | None = None
+    withheld: bool = False
+    multiline: bool = False
+
+
+@dataclass
+class Row:
+    entry: object
+    cells: list[Cell]
+    flags: list[str]
+
+
+def _meta(entry, key: str) -> tuple[str, datetime.datetime | None]:
+    meta = (entry.cell_meta or {}).get(key) or {}
+    at = parse_datetime(meta.get("at") or "") if meta.get("at") else None
+    return meta.get("name") or "", at
+
+
+def _person(user) -> str:
+    return (user.get_full_name() or user.username) if user is not None else ""
+
+
+def _date(value) -> str:
+    return date_format(value, "d.m.Y") if value else ""
+
+
+def cell(entry, key: str, today: datetime.date) -> Cell:
+    """One cell of an entry, as every page that shows entries renders it."""
+    label = str(COLUMN_LABELS.get(key) or next((c.label for c in COLUMNS if c.key == key), key))
+    c = Cell(key=key, label=label)
+    if key in entry.withheld:
+        c.withheld = True
+        return c
+    c.meta_name, c.meta_at = _meta(entry, key)
+    if key == "name":
+        c.text = entry.resident.full_name
+    elif key == "facility":
+        c.text = entry.facility.name
+    elif key == "housing_contact":
+        c.text = _person(entry.housing_contact) or _("Ikke udpeget")
+    elif key == "team_contacts":
+        c.items = [_person(u) for u in entry.course.team_contacts.all()]
+        doctor = _person(entry.course.responsible_doctor)
+        if doctor:
+            c.items.append(_("Læge: %(name)s") % {"name": doctor})
+    elif key == "criteria":
+        c.items = entry.criteria_labels()
+    elif key == "placed_on":
+        c.text = _date(entry.placed_on)
+        days = entry.days_on_board(today)
+        c.note = _("%(days)s dage på tavlen") % {"days": days}
+        if days == 1:
+            c.note = _("1 dag på tavlen")
+    elif key == "review_on":
+        c.text = _date(entry.review_on)
+        if entry.last_reviewed_on:
+            c.note = _("Sidst fulgt op %(date)s") % {"date": _date(entry.last_reviewed_on)}
+    elif key == "end_reason":
+        c.text = entry.get_end_reason_display()
+    elif key == "ended_on":
+        c.text = _date(entry.ended_on)
+    else:
+        c.text = getattr(entry, key) or ""
+        c.multiline = key in TEXT_COLUMNS
+    return c
+
+
+def build_rows(entries, columns, today: datetime.date) -> list[Row]:
+    rows = []
+    for entry in entries:
+        flags = selectors.flags(entry, today=today)
+        rows.append(
+            Row(
+                entry=entry,
+                cells=[
+                    Cell(key=c.key, label=str(c.label))
+                    if c.key in ("flags", "actions")
+                    else cell(entry, c.key, today)
+                    for c in columns
+                ],
+                flags=[str(FLAG_LABELS[f]) for f in flags],
+            )
+        )
+    return rows
+
+
+def _query(**params) -> str:
+    return urlencode({k: v for k, v in params.items() if v})
+
+
+SORT_LABELS = {
+    "facility": gettext_lazy("sorteret efter navn"),
+    "days": gettext_lazy("sorteret efter længst tid på tavlen"),
+    "review": gettext_lazy("sorteret efter næste opfølgning"),
+}
+SORT_LABELS_TEAM = {**SORT_LABELS, "facility": gettext_lazy("sorteret efter botilbud og navn")}
+
+
+def _board_context(
+    entries, *, compact, sort, team_board, page_url, params=None, printing=False
+) -> dict:
+    """What the board template needs: columns and their headers (with sort links that keep the
+    filters), the rows, and the links between the full and the compact view."""
+    params = dict(params or {})
+    columns = columns_for(compact=compact, team_board=team_board, printing=printing)
+    today = timezone.localdate()
+    visning = VIEW_COMPACT if compact else ""
+    keep_sort = sort if sort != "facility" else ""
+
+    def url(**changes) -> str:
+        query = _query(**{**params, "visning": visning, "sort": keep_sort, **changes})
+        return f"{page_url}?{query}" if query else page_url
+
+    headers = []
+    for column in columns:
+        headers.append(
+            {
+                "key": column.key,
+                "label": column.label,
+                "sort_url": url(sort=column.sort if column.sort != "facility" else "")
+                if column.sort and not printing
+                else "",
+                "aria_sort": ("descending" if sort == "days" else "ascending")
+                if column.sort and column.sort == sort
+                else "",
+            }
+        )
+    return {
+        "columns": columns,
+        "headers": headers,
+        "rows": build_rows(entries, columns, today),
+        "compact": compact,
+        "sort": sort,
+        "sort_label": (SORT_LABELS_TEAM if team_board else SORT_LABELS)[sort],
+        "today": today,
+        "team_board": team_board,
+        "printing": printing,
+        "page_url": page_url,
+        "query": _query(**params, visning=visning, sort=keep_sort),
+        "full_url": url(visning=""),
+        "compact_url": url(visning=VIEW_COMPACT),
+    }
+
+
+def _rows_hash(context: dict) -> str:
+    """A fingerprint of the rows as rendered: the poll answers "nothing new" when it matches."""
+    html = render_to_string("board/entries/board.html#row_list", context)
+    return hashlib.sha256(html.encode()).hexdigest()[:32]
+
+
+def _record_board(request, entries, **detail) -> None:
+    record_shown(
+        user=request.user,
+        action=Action.LIST,
+        resident_ids=[e.resident_id for e in entries],
+        detail=detail,
+    )
+
+
+def _board_facility(request, facility_pk: int):
+    facility = get_facility_for_user(request.user, facility_pk)
+    sector = selectors.may_use_facility_board(request.user, facility)
+    return facility, sector
+
+
+def _facility_board_data(request, facility, *, printing=False):
+    form = BoardViewForm(request.GET or None)
+    compact, sort, ignored = form.options()
+    entries = selectors.board_entries(
+        request.user,
+        facility_ids=[facility.pk],
+        flt=selectors.BoardFilter(sort=sort),
+    )
+    context = _board_context(
+        entries,
+        compact=compact,
+        sort=sort,
+        team_board=False,
+        printing=printing,
+        page_url=reverse("board:facility", args=[facility.pk]),
+    )
+    context.update(
+        {
+            "facility": facility,
+            "ignored": ignored,
+            "rows_url": reverse("board:facility_rows", args=[facility.pk]),
+        }
+    )
+    return entries, context
+
+
+def _question_counts(request, facility, sector) -> dict:
+    mine = QuestionDirection.TO_TEAM if sector == Sector.TEAM else QuestionDirection.TO_FACILITY
+    directions = list(
+        selectors.open_questions(request.user, facility_id=facility.pk)
+        .order_by()
+        .values_list("direction", flat=True)
+    )
+    return {
+        "to_us": sum(1 for d in directions if d == mine),
+        "to_them": sum(1 for d in directions if d != mine),
+    }
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def facility_board(request, facility_pk: int):
+    """The board of one facility: every column of seed 000, or the compact set."""
+    facility, sector = _board_facility(request, facility_pk)
+    entries, context = _facility_board_data(request, facility)
+    context["rows_hash"] = _rows_hash(context)
+    context.update(
+        {
+            "sector": sector,
+            "questions": _question_counts(request, facility, sector),
+        }
+    )
+    _record_board(request, entries, list="board", facility_id=facility.pk)
+    return render(request, "board/entries/board.html", context)
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def facility_rows(request, facility_pk: int):
+    """The board's rows, for the page's poll every 15 seconds. ``?v=`` is the fingerprint of
+    the rows the page shows: when nothing changed the answer is 204 (htmx keeps the rows)."""
+    facility, _sector = _board_facility(request, facility_pk)
+    entries, context = _facility_board_data(request, facility)
+    context["rows_hash"] = _rows_hash(context)
+    if request.GET.get("v") == context["rows_hash"]:
+        return HttpResponse(status=204)
+    _record_board(request, entries, list="board_rows", facility_id=facility.pk)
+    return render(request, "board/entries/board.html#rows", context)
+
+
+@require_GET
+def facility_print(request, facility_pk: int):
+    """The board on A4 landscape, with the facility's name and the date."""
+    facility, _sector = _board_facility(request, facility_pk)
+    entries, context = _facility_board_data(request, facility, printing=True)
+    record_shown(
+        user=request.user,
+        action=Action.EXPORT,
+        resident_ids=[e.resident_id for e in entries],
+        detail={"list": "board_print", "facility_id": facility.pk},
+    )
+    context["printed_at"] = timezone.localtime()
+    return render(request, "board/entries/print.html", context)
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def team_board(request, team_pk: int):
+    """All the team's facilities on one board, filtered and sorted."""
+    principal = principal_for(request.user)
+    require(team_pk in principal.team_ids)
+    team = Team.objects.get(pk=team_pk)
+    form = TeamBoardFilterForm(request.GET or None, team=team)
+    compact, sort, ignored = form.options()
+    data = getattr(form, "cleaned_data", {})
+    facility = data.get("facility")
+    contact = data.get("contact")
+    flt = selectors.BoardFilter(
+        facility_id=facility.pk if facility else None,
+        contact_id=contact.pk if contact else None,
+        criterion=data.get("criterion") or None,
+        sort=sort,
+    )
+    entries = selectors.board_entries(request.user, team_ids=[team.pk], flt=flt)
+    context = _board_context(
+        entries,
+        compact=compact,
+        sort=sort,
+        team_board=True,
+        page_url=reverse("board:team", args=[team.pk]),
+        params={
+            "facility": facility.pk if facility else "",
+            "contact": contact.pk if contact else "",
+            "criterion": flt.criterion or "",
+        },
+    )
+    context.update(
+        {
+            "team": team,
+            "filter_form": form,
+            "ignored": ignored,
+            "filtered": bool(facility or contact or flt.criterion),
+        }
+    )
+    _record_board(request, entries, list="team_board", team_id=team.pk)
+    return render(request, "board/entries/board.html", context)
+
+
+# --- entries --------------------------------------------------------------------------------
+
+
+def _add_service_errors(form, exc: ValidationError) -> None:
+    """A service's ValidationError on the form: on the named field where the form has it."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def _readonly_cells(entry, columns, today) -> list[Cell]:
+    """The columns the user sees but does not write (the other sector's, and withheld ones)."""
+    shown = [name for name in COLUMN_ORDER if name not in columns]
+    return [cell(entry, name, today) for name in shown]
+
+
+def _withheld_for(user, sector, resident) -> frozenset[str]:
+    if sector == Sector.TEAM:
+        return frozenset()
+    return withheld_columns(shared_categories(user, resident))
+
+
+def _active_entry(request, pk: int):
+    """The entry (404 if not visible), the user's sector, or a redirect for an ended entry."""
+    entry = selectors.get_entry_for_user(request.user, pk)
+    sector = selectors.may_use_facility_board(request.user, entry.facility)
+    if entry.status != EntryStatus.ACTIVE:
+        messages.info(request, _("Beboeren er taget af tavlen; indgangen kan ikke ændres."))
+        return entry, sector, redirect("board:history", resident_pk=entry.resident_id)
+    return entry, sector, None
+
+
+@require_http_methods(["GET", "POST"])
+def entry_create(request, resident_pk: int):
+    """Put a resident in an active course on the board of the facility they live at."""
+    resident = get_resident_for_user(request.user, resident_pk)
+    placement = selectors.placement_for(request.user, resident)
+    course = placement.course
+    if course is not None:
+        require(placement.sector is not None)
+        if not placement.board_shared:
+            raise PermissionDenied
+        if placement.active_entry is not None:
+            messages.info(request, _("Beboeren er allerede på tavlen."))
+            return redirect("board:entry_edit", pk=placement.active_entry.pk)
+    form = None
+    if course is not None:
+        withheld = _withheld_for(request.user, placement.sector, resident)
+        initial = {"housing_contact": course.facility_contact}
+        form = EntryForm(
+            request.POST or None,
+            sector=placement.sector,
+            facility=course.facility,
+            withheld=withheld,
+            initial=initial,
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                entry = services.board_entry_create(
+                    user=request.user, resident=resident, **form.changes()
+                )
+            except ValidationError as exc:
+                _add_service_errors(form, exc)
+            else:
+                messages.success(
+                    request, _("%(name)s er sat på tavlen.") % {"name": resident.full_name}
+                )
+                return redirect("board:facility", facility_pk=entry.facility_id)
+    record(
+        user=request.user,
+        action=Action.VIEW,
+        resident=resident,
+        obj=course,
+        detail={"page": "board_entry_create"},
+    )
+    return render(
+        request,
+        "board/entries/entry_form.html",
+        {
+            "resident": resident,
+            "course": course,
+            "form": form,
+            "sector": placement.sector,
+        },
+    )
+
+
+def _form_value(entry, name: str):
+    """A saved column as a form posts it."""
+    value = getattr(entry, name)
+    if name == "criteria":
+        return list(value or [])
+    if name == "housing_contact":
+        return str(value.pk) if value is not None else ""
+    if name == "review_on":
+        return value.isoformat() if value else ""
+    return value or ""
+
+
+def _display(name: str, value, names: dict[int, str] | None = None) -> str:
+    """A column's value as text for the conflict view and the history."""
+    if value in (None, "", []):
+        return ""
+    if name == "criteria":
+        labels = dict(BoardCriterion.choices)
+        codes = value if isinstance(value, list) else [c.strip() for c in str(value).split(",")]
+        return "; ".join(str(labels.get(code, code)) for code in codes if code)
+    if name == "housing_contact":
+        if hasattr(value, "pk"):
+            return _person(value)
+        return (names or {}).get(int(value), _("Ukendt")) if str(value).isdigit() else ""
+    if name in ("review_on", "placed_on", "ended_on", "last_reviewed_on"):
+        if isinstance(value, datetime.date):
+            return _date(value)
+        try:
+            return _date(datetime.date.fromisoformat(str(value)))
+        except ValueError:
+            return str(value)
+    if name == "end_reason":
+        from ..models import EndReason
+
+        return str(dict(EndReason.choices).get(value, value))
+    return str(value)
+
+
+def _conflicts(entry_pk, request, typed: dict, base: dict[str, str]):
+    """Compare what the user typed with what is saved now and what they loaded.
+
+    Returns (current entry, conflicting columns, columns the user changed). A column conflicts
+    when both the user and someone else changed it, to different texts."""
+    current = selectors.get_entry_for_user(request.user, entry_pk)
+    mine = {n: _as_text(v) for n, v in typed.items()}
+    theirs = {n: _as_text(getattr(current, n)) for n in typed}
+    changed_by_me = [n for n in typed if mine[n] != base[n]]
+    conflicting = [n for n in changed_by_me if theirs[n] != base[n] and theirs[n] != mine[n]]
+    return current, conflicting, changed_by_me
+
+
+@require_http_methods(["GET", "POST"])
+def entry_edit(request, pk: int):
+    """Edit the columns the user's sector writes; the other sector's are shown read-only.
+
+    The form carries the version the user loaded. If someone saved in between, columns only one
+    of them changed are merged; where both changed the same column, both texts are shown side
+    by side and the user chooses: their own text, or the saved one."""
+    entry, sector, done = _active_entry(request, pk)
+    if done is not None:
+        return done
+    withheld = _withheld_for(request.user, sector, entry.resident)
+    kwargs = {"sector": sector, "facility": entry.facility, "withheld": withheld, "editing": True}
+    conflicts = []
+    if request.method == "POST":
+        form = EntryForm(request.POST, **kwargs)
+        if form.is_valid():
+            result = _save_entry(request, entry, form, kwargs)
+            if isinstance(result, HttpResponse):
+                return result
+            form, conflicts, entry = result
+    else:
+        initial = {name: _form_value(entry, name) for name in COLUMN_ORDER}
+        initial["version"] = entry.version
+        form = EntryForm(**kwargs, initial=initial)
+    form.show_cell_meta(entry)
+    record(
+        user=request.user,
+        action=Action.VIEW,
+        resident=entry.resident,
+        obj=entry,
+        detail={"page": "board_entry_edit"},
+    )
+    today = timezone.localdate()
+    return render(
+        request,
+        "board/entries/entry_edit.html",
+        {
+            "entry": entry,
+            "form": form,
+            "sector": sector,
+            "readonly": _readonly_cells(entry, form.columns, today),
+            "conflicts": conflicts,
+            "conflict_names": ",".join(c["name"] for c in conflicts),
+        },
+    )
+
+
+def _save_entry(request, entry, form, kwargs):
+    """Save; on a stale version merge or show the conflict. Returns a redirect, or the form to
+    show again with the conflicts and the entry as saved now."""
+    changes = form.changes()
+    loaded = form.cleaned_data["version"]
+    if request.POST.get("resolve") == "saved":
+        # the user chose the saved text for the columns that were in conflict
+        for name in str(request.POST.get("conflicts", "")).split(","):
+            changes.pop(name.strip(), None)
+    base = None
+    version = loaded
+    merged_with = set()
+    for _attempt in range(MAX_MERGE_ATTEMPTS):
+        try:
+            services.board_entry_update(
+                user=request.user, entry=entry, version=version, changes=changes
+            )
+        except StaleEdit:
+            if base is None:
+                base = selectors.entry_values_at(entry, loaded, form.columns)
+            current, conflicting, changed_by_me = _conflicts(entry.pk, request, changes, base)
+            if conflicting:
+                return _conflict_form(request, form, kwargs, current, conflicting, base)
+            merged_with |= {
+                (current.cell_meta.get(n) or {}).get("name", "")
+                for n in form.columns
+                if _as_text(getattr(current, n)) != base[n]
+            }
+            changes = {n: changes[n] for n in changed_by_me if n in changes}
+            version = current.version
+        except ValidationError as exc:
+            _add_service_errors(form, exc)
+            return form, [], entry
+        else:
+            if merged_with:
+                messages.success(
+                    request,
+                    _(
+                        "Dine ændringer er gemt. %(names)s havde samtidig gemt ændringer i "
+                        "andre kolonner; de er også bevaret."
+                    )
+                    % {"names": ", ".join(sorted(n for n in merged_with if n)) or _("En anden")},
+                )
+            else:
+                messages.success(request, _("Ændringerne er gemt."))
+            return redirect("board:facility", facility_pk=entry.facility_id)
+    form.add_error(None, _("Indgangen bliver ændret af andre lige nu. Prøv at gemme igen om lidt."))
+    return form, [], entry
+
+
+def _conflict_form(request, form, kwargs, current, conflicting, base):
+    """The form again, at the saved version: the user's text where they changed a column, the
+    saved text where only the other person did; and both texts for each conflicting column."""
+    data = request.POST.copy()
+    data["version"] = str(current.version)
+    data["conflicts"] = ",".join(conflicting)
+    data.pop("resolve", None)
+    typed = form.changes()
+    for name in form.columns:
+        saved = _as_text(getattr(current, name))
+        if _as_text(typed[name]) == base[name] and saved != base[name]:
+            value = _form_value(current, name)
+            if isinstance(value, list):
+                data.setlist(name, value)
+            else:
+                data[name] = value
+    new_form = EntryForm(data, **kwargs)
+    new_form.is_valid()
+    conflicts = []
+    for name in conflicting:
+        who, at = _meta(current, name)
+        conflicts.append(
+            {
+                "name": name,
+                "label": COLUMN_LABELS[name],
+                "saved": _display(name, getattr(current, name)),
+                "mine": _display(name, typed[name]),
+                "saved_by": who,
+                "saved_at": at,
+            }
+        )
+    return new_form, conflicts, current
+
+
+def _stale_message(form, current) -> ReviewForm | EndForm:
+    """The form again with the saved version, and a message saying what changed."""
+    data = form.data.copy()
+    data["version"] = str(current.version)
+    new_form = type(form)(data)
+    new_form.is_valid()
+    new_form.add_error(
+        None,
+        _(
+            "En anden har gemt ændringer i indgangen, siden du åbnede siden. Se de gemte "
+            "oplysninger ovenfor; dine valg er bevaret. Gem igen for at bekræfte."
+        ),
+    )
+    return new_form
+
+
+@require_http_methods(["GET", "POST"])
+def entry_review(request, pk: int):
+    """Followed up today; the next review date is required."""
+    entry, _sector, done = _active_entry(request, pk)
+    if done is not None:
+        return done
+    form = ReviewForm(request.POST or None, initial={"version": entry.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.board_entry_review(
+                user=request.user,
+                entry=entry,
+                version=form.cleaned_data["version"],
+                next_review_on=form.cleaned_data["next_review_on"],
+            )
+        except StaleEdit:
+            entry = selectors.get_entry_for_user(request.user, pk)
+            form = _stale_message(form, entry)
+        except ValidationError as exc:
+            _add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Opfølgningen er registreret for %(name)s.") % {"name": entry.resident.full_name},
+            )
+            return redirect("board:facility", facility_pk=entry.facility_id)
+    return _entry_page(request, entry, form, "board/entries/entry_review.html", "board_review")
+
+
+@require_http_methods(["GET", "POST"])
+def entry_end(request, pk: int):
+    """Take the resident off the board: the reason, and how the effort was ended with them."""
+    entry, _sector, done = _active_entry(request, pk)
+    if done is not None:
+        return done
+    form = EndForm(request.POST or None, initial={"version": entry.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.board_entry_end(
+                user=request.user,
+                entry=entry,
+                version=form.cleaned_data["version"],
+                end_reason=form.cleaned_data["end_reason"],
+                ending_text=form.cleaned_data["ending_text"],
+            )
+        except StaleEdit:
+            entry = selectors.get_entry_for_user(request.user, pk)
+            form = _stale_message(form, entry)
+        except ValidationError as exc:
+            _add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("%(name)s er taget af tavlen.") % {"name": entry.resident.full_name},
+            )
+            return redirect("board:history", resident_pk=entry.resident_id)
+    return _entry_page(request, entry, form, "board/entries/entry_end.html", "board_end")
+
+
+def _entry_page(request, entry, form, template: str, page: str):
+    record(
+        user=request.user,
+        action=Action.VIEW,
+        resident=entry.resident,
+        obj=entry,
+        detail={"page": page},
+    )
+    today = timezone.localdate()
+    summary = [
+        cell(entry, name, today)
+        for name in ("criteria", "placed_on", "review_on", "housing_contact", "team_contacts")
+    ]
+    return render(
+        request,
+        template,
+        {
+            "entry": entry,
+            "form": form,
+            "summary": summary,
+            "flags": [str(FLAG_LABELS[f]) for f in selectors.flags(entry, today=today)],
+        },
+    )
+
+
+# --- history --------------------------------------------------------------------------------
+
+HISTORY_COLUMNS = (
+    "housing_contact",
+    "team_contacts",
+    "others_involved",
+    "criteria",
+    "need_text",
+    "placed_on",
+    "goals_short",
+    "goals_long",
+    "resident_goals",
+    "resident_informed",
+    "social_interventions",
+    "treatment_interventions",
+    "review_on",
+)
+ENDED_COLUMNS = ("ended_on", "end_reason", "ending_text")
+
+
+@require_GET
+def history(request, resident_pk: int):
+    """Every board entry of the resident the user may see, current and ended, with who changed
+    what and when; and the minutes of closed meetings where the resident was discussed."""
+    resident = get_resident_for_user(request.user, resident_pk)
+    entries = selectors.entry_history(request.user, resident)
+    minutes = list(selectors.resident_minutes(request.user, resident))
+    user_ids = set()
+    for entry in entries:
+        for change in entry.change_list:
+            if change.field == "housing_contact":
+                user_ids |= {int(v) for v in (change.old_value, change.new_value) if v.isdigit()}
+    names = {}
+    if user_ids:
+        from accounts.models import User
+
+        names = {u.pk: _person(u) for u in User.objects.filter(pk__in=user_ids)}
+    today = timezone.localdate()
+    blocks = []
+    for entry in entries:
+        columns = list(HISTORY_COLUMNS)
+        if entry.status == EntryStatus.ENDED:
+            columns += ENDED_COLUMNS
+        blocks.append(
+            {
+                "entry": entry,
+                "cells": [cell(entry, name, today) for name in columns],
+                "changes": [
+                    {
+                        "at": c.changed_at,
+                        "by": _person(c.changed_by),
+                        "label": COLUMN_LABELS.get(c.field, c.field),
+                        "old": _display(c.field, c.old_value, names),
+                        "new": _display(c.field, c.new_value, names),
+                        "version": c.version,
+                    }
+                    for c in entry.change_list
+                ],
+            }
+        )
+    placement = selectors.placement_for(request.user, resident)
+    record(
+        user=request.user,
+        action=Action.VIEW,
+        resident=resident,
+        detail={"page": "board_history", "entries": len(entries), "minutes": len(minutes)},
+    )
+    return render(
+        request,
+        "board/entries/history.html",
+        {
+            "resident": resident,
+            "blocks": blocks,
+            "minutes": minutes,
+            "can_place": placement.can_place,
+        },
+    )
