@@ -417,3 +417,325 @@ END_TRANSITIONS = {
     "other": ("other", "gp"),
 }
 REFERRER_PRACTICE = ("Lægehuset", "Lægerne", "Lægepraksis")
+
+# --- The overview board, its meetings and the questions between them (btt.demo.board) -------
+# Placeholders: {name} the resident's first name, {date} "12.03", {due} "fredag" or "d. 12.03".
+
+WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
+BOARD_INVOLVED = (
+    "egen læge",
+    "misbrugscenter",
+    "mor",
+    "far",
+    "søster",
+    "bror",
+    "værge",
+    "sagsbehandler i kommunen",
+    "hjemmesygeplejen",
+    "jobcenter",
+    "kommunal rusmiddelbehandling",
+    "tandlæge",
+    "specialambulatoriet",
+    "kriminalforsorgen",
+    "bostøtte fra kommunen",
+)
+BOARD_NEED_OPENINGS = (
+    "{name} har brug for en tættere, fælles indsats i en periode.",
+    "Personalet og teamet er bekymrede for {name}.",
+    "{name} har haft det sværere end vanligt de seneste uger.",
+    "Sat på tavlen efter drøftelse med {name}.",
+    "{name} er i en ustabil periode.",
+    "Vi ser tegn på, at {name} er på vej ind i en forværring.",
+    "{name} siger selv, at det går dårligt lige nu.",
+    "{name} har brug for, at vi trækker i samme retning.",
+)
+BOARD_NEED_BY_CRITERION = {
+    "admissions": (
+        "Tre indlæggelser det seneste halve år, senest i fire uger.",
+        "Har været indlagt mange gange; indlæggelserne bliver længere.",
+    ),
+    "complex": (
+        "Samtidig sukkersyge og gæld gør hverdagen uoverskuelig.",
+        "Mange aktører er involveret, og aftalerne bliver ikke fulgt op.",
+    ),
+    "aggression_force": (
+        "To episoder med magtanvendelse den seneste måned; råber ad medbeboere.",
+        "Har skadet sig selv flere gange; personalet er utrygge ved aftenvagterne.",
+    ),
+    "no_insight": (
+        "Mener ikke selv at være syg og vil ikke tale om medicinen.",
+        "Afviser kontakt til teamet, men tager imod personalet.",
+    ),
+    "early_signs": (
+        "Sover dårligt, er mere mistænksom og trækker sig (tidlige tegn fra kriseplanen).",
+        "Taler hurtigere, bruger mange penge og har svært ved at falde til ro om aftenen.",
+    ),
+    "admission_near": (
+        "Planlagt indlæggelse til medicinomlægning; udskrivelsen skal forberedes sammen.",
+        "Kort indlæggelse i sidste uge; skal følges tæt den første tid.",
+    ),
+    "discharge": (
+        "Udskrevet for nylig efter lang indlæggelse; de første uger er sårbare.",
+        "Udskrivningssamtale holdt med afsnittet; aftalerne skal føres ud i livet her.",
+    ),
+    "medication_failure": (
+        "Har flere gange sprunget medicinen over; doseringsæskerne står urørte.",
+        "Vil ikke tage depotinjektionen og er udeblevet fra to aftaler.",
+    ),
+    "crisis_red": (
+        "Kriseplanen er i rød fase: hører befalende stemmer og spiser ikke.",
+        "Rød fase i kriseplanen; personalet har ringet til teamet flere gange i denne uge.",
+    ),
+    "substance": (
+        "Stigende forbrug af hash og alkohol; har været væk fra botilbuddet flere nætter.",
+        "Har gæld til medbeboere og køber piller på gaden.",
+    ),
+    "other": (
+        "Konflikt med familien fylder meget og giver uro.",
+        "Skal flytte til en anden lejlighed i botilbuddet og er utryg ved det.",
+    ),
+}
+BOARD_GOALS_SHORT = (
+    "Tager sin medicin hver dag de næste fire uger; personalet ser indtaget.",
+    "Sover mindst seks timer om natten inden næste opfølgning.",
+    "Deltager i mindst ét måltid i fællesskabet om dagen.",
+    "Holder de aftalte samtaler med kontaktperson BTT hver uge.",
+    "Ingen episoder med magtanvendelse den næste måned.",
+    "Blodprøver (lithium, nyretal) taget inden næste tavlemøde.",
+    "Kriseplanen gennemgået og opdateret sammen med beboeren.",
+    "Færre dage med hash; beboeren fører selv dagbog over forbruget.",
+    "Kommer ud af lejligheden hver dag, fx en gåtur med personalet.",
+    "Møder op til første samtale i misbrugscentret.",
+    "Tager imod depotinjektionen til tiden (hver 14. dag).",
+    "Spiser tre måltider om dagen og vejes hver uge.",
+)
+BOARD_GOALS_LONG = (
+    "Ingen indlæggelser det næste halve år.",
+    "Stabil medicinsk behandling, som beboeren selv kan stå inde for.",
+    "Beboeren kender sine tidlige tegn og siger selv til, når de viser sig.",
+    "Færre konflikter med medbeboere og personale; ingen tvang det næste år.",
+    "Et dagtilbud eller beskæftigelse, som beboeren trives med.",
+    "Klarer selv medicinhåndteringen med støtte fra personalet.",
+    "Genoptaget kontakt til familien på beboerens præmisser.",
+    "Mindre forbrug af rusmidler og i gang med behandling i kommunalt regi.",
+    "Kan flytte til en mindre indgribende boform.",
+    "Bedre fysisk sundhed med fast kontakt til egen læge og tandlæge.",
+)
+BOARD_RESIDENT_GOALS = (
+    "Jeg vil gerne kunne sove om natten.",
+    "Jeg vil have ro i hovedet og slippe for stemmerne.",
+    "Jeg vil gerne se min datter hver anden weekend.",
+    "Jeg vil ikke indlægges igen.",
+    "Jeg vil gerne have mindre medicin, fordi jeg tager på.",
+    "Jeg vil gerne tilbage til at spille fodbold.",
+    "Jeg vil have styr på mine penge, så jeg ikke skylder nogen noget.",
+    "Jeg vil gerne have et arbejde, bare et par timer om ugen.",
+    "Jeg vil gerne kunne tage bussen ind til byen selv.",
+    "Jeg vil stoppe med at ryge hash, men ikke lige nu.",
+    "Jeg vil gerne have en hund en dag.",
+    "Jeg vil bare gerne have det lidt bedre end nu.",
+    "Jeg vil gerne flytte i egen lejlighed.",
+)
+BOARD_RESIDENT_INFORMED = (
+    "Informeret af kontaktperson {date}, mundtligt.",
+    "Informeret af kontaktperson BTT og botilbud {date} ved fælles samtale.",
+    "Informeret {date}, mundtligt og med en kopi af tavlens punkter.",
+    "Informeret af kontaktperson {date}; beboeren ønskede ikke at se tavlen.",
+    "Drøftet med beboeren {date}; beboeren er enig i målene.",
+    "Informeret {date} ved samtale med sygeplejerske fra teamet.",
+    "Informeret {date}; værgen orienteret pr. telefon samme dag.",
+    "Informeret af kontaktperson {date}, mundtligt. Vil gerne deltage i næste møde.",
+    "Informeret {date} ved medicinudlevering; tages op igen ved næste samtale.",
+    "Informeret {date} ved netværksmøde med pårørende.",
+)
+BOARD_SOCIAL = (
+    "Daglig kontakt med kontaktperson; struktureret dagsplan på køleskabet.",
+    "Personalet ser medicinindtag morgen og aften og giver teamet besked ved svigt.",
+    "Ugentlig gåtur og indkøb sammen med kontaktperson.",
+    "Aftenvagten kigger ind kl. 22; skærmet måltid på værelset ved behov.",
+    "Støtte til kontakt med sagsbehandler og et budget for ugen.",
+    "Motivationssamtaler om forbruget; aftale om, at der ikke ryges hash på fællesarealer.",
+    "Faste tider for bad og tøjvask med støtte.",
+    "Observerer søvn og tidlige tegn efter kriseplanen og noterer i dagbogen.",
+    "Følges til aftaler hos egen læge og tandlæge.",
+    "Skærmning i perioder med uro; rolige samtaler frem for konfrontation.",
+    "Støtte til at komme i værkstedet to formiddage om ugen.",
+    "Hjælp til at holde kontakt med familien; telefonsamtale med mor hver søndag.",
+)
+BOARD_TREATMENT = (
+    "Ugentlige samtaler med kontaktperson BTT; kriseplanen er opdateret.",
+    "Medicingennemgang ved farmaceut; antipsykotikum reduceret efter aftale med beboeren.",
+    "Depotinjektion hver 14. dag på botilbuddet; effekt og bivirkninger følges.",
+    "Lægesamtale hver 4. uge; vurdering af behov for indlæggelse ved forværring.",
+    "Selvmordsrisikovurdering ved hver samtale i den aktuelle periode.",
+    "Blodprøvekontrol (lithium) hver måned; EKG bestilt.",
+    "Psykoedukation om tidlige tegn; fælles kriseplan med botilbuddet.",
+    "Vurdering af integreret misbrugsbehandling; kontakt til kommunens rusmiddelcenter.",
+    "Opstart af clozapin med ugentlige blodprøver.",
+    "Samtaler ved psykolog om angst og søvn (seks gange).",
+    "Telefonisk sparring til personalet i dagtid ved uro.",
+    "KRAM-samtale; henvist til egen læge på grund af vægtøgning og højt blodtryk.",
+)
+BOARD_ENDINGS = {
+    "goals_met": (
+        "Afsluttet ved samtale med beboer {date}; målene er nået, og beboeren er enig.",
+        "Afsluttet ved samtale med beboer {date}; sover og spiser igen, kriseplanen er opdateret.",
+    ),
+    "stable": (
+        "Afsluttet ved samtale med beboer {date}; stabil i to måneder, følges ved faste besøg.",
+        "Afsluttet ved samtale med beboer {date}; ingen tidlige tegn siden medicinjusteringen.",
+    ),
+    "admitted": (
+        "Afsluttet ved samtale med beboer {date} under indlæggelsen; tages op ved udskrivelse.",
+        "Afsluttet {date}: indlagt. Teamet følger under indlæggelsen.",
+    ),
+    "moved": (
+        "Afsluttet ved samtale med beboer {date}; fraflyttet, overleveret til nyt botilbud.",
+        "Afsluttet {date} ved fraflytning; kriseplan og tavlens punkter overleveret.",
+    ),
+    "course_ended": (
+        "Afsluttet ved samtale med beboer {date}; forløbet er afsluttet, egen læge overtager.",
+        "Afsluttet ved samtale med beboer {date} sammen med afslutningen af forløbet.",
+    ),
+    "other": (
+        "Afsluttet ved samtale med beboer {date}; ønsker ikke længere at være på tavlen.",
+        "Afsluttet ved samtale med beboer {date}; indsatsen fortsætter i botilbuddets regi.",
+    ),
+}
+BOARD_NOTES = (
+    "{name} har haft en rolig uge og tager medicinen.",
+    "Personalet oplever {name} mere urolig om aftenen; sover dårligt.",
+    "{name} var med de første fem minutter og fortalte selv om ugen.",
+    "Medicinen tages nu hver dag; {name} er træt om morgenen.",
+    "{name} har været væk to nætter; kom selv hjem og var beruset.",
+    "Kontaktperson BTT har haft samtale med {name}; stemmerne fylder mindre.",
+    "{name} er begyndt i værkstedet igen og er glad for det.",
+    "Konflikt med en medbeboer i weekenden; ingen magtanvendelse.",
+    "{name} har ikke ønsket samtale med teamet denne uge.",
+    "Blodprøverne er taget; lægen har gennemgået svarene.",
+    "{name} har talt med sin mor i telefon og var glad bagefter.",
+    "Spiser bedre; har taget to kilo på siden sidst.",
+)
+BOARD_DECISIONS = (
+    "Fortsætter som aftalt; opfølgning {date}.",
+    "Lægen ser {name} ved næste besøg mhp. justering af medicinen.",
+    "Personalet noterer søvn i dagbogen hver morgen frem til næste møde.",
+    "Kriseplanen gennemgås med {name} i næste uge.",
+    "Ingen ændringer; vi ser det an en uge mere.",
+    "Teamet tilbyder en ekstra samtale i denne uge.",
+    "Netværksmøde med pårørende planlægges, hvis {name} ønsker det.",
+    "Personalet følger {name} til misbrugscentret.",
+    "Medicinen dispenseres i doseringsæske fremover.",
+    "Opfølgningsdato flyttet til {date}.",
+    "Vi overvejer at tage {name} af tavlen ved næste møde.",
+    "Aftalt, at {name} selv deltager i næste møde.",
+)
+BOARD_DECISION_ENDED = "Tages af tavlen ({reason}). Afslutningen er talt igennem med {name}."
+BOARD_ACTIONS = {
+    "team": (
+        "Kontaktperson BTT taler med {name} om medicinen inden {due}.",
+        "Teamets sygeplejerske bestiller blodprøver til {name} inden {due}.",
+        "Lægen vurderer sovemedicinen sammen med {name} inden {due}.",
+        "Kriseplanen gennemgås med {name} og sendes til botilbuddet inden {due}.",
+        "Teamet sender opdateret medicinliste for {name} til botilbuddet inden {due}.",
+        "Teamet beder farmaceuten gennemgå medicinen for {name} inden {due}.",
+        "Teamet ringer til afsnittet om udskrivelsen af {name} inden {due}.",
+        "Lægen skriver til egen læge om blodtrykket hos {name} inden {due}.",
+    ),
+    "facility": (
+        "Kontaktperson taler med {name} om medicin inden {due}.",
+        "Botilbuddet ringer til egen læge om blodtrykket hos {name} inden {due}.",
+        "Kontaktperson følger {name} til første samtale i misbrugscentret inden {due}.",
+        "Personalet laver en dagsplan sammen med {name} inden {due}.",
+        "Kontaktperson spørger {name}, om mor må deltage i netværksmødet, inden {due}.",
+        "Tid hos tandlægen bestilt og {name} informeret inden {due}.",
+        "Botilbuddet aftaler et møde om økonomi med sagsbehandleren inden {due}.",
+        "Personalet noterer søvn hos {name} hver morgen frem til {due}.",
+    ),
+}
+# (direction, kind) -> texts. Housing staff ask the team; the team asks housing staff.
+BOARD_QUESTIONS = {
+    ("to_team", "question"): (
+        "Må jeg lige spørge jer om noget vedrørende {name}? Hvornår starter den nye dosis?",
+        "{name} spørger selv, om lægen kan komme forbi i næste uge. Kan det lade sig gøre?",
+        "Skal vi give pn-medicin til {name}, når uroen kommer om aftenen, eller ringe først?",
+        "{name} har fået udslæt på armene. Kan det være den nye medicin?",
+        "Hvornår er næste depotinjektion til {name}? Den står ikke i vores kalender.",
+        "Kan I tage en samtale med {name} om hashforbruget ved næste besøg?",
+        "{name} vil gerne trappe ned på medicinen. Hvad skal vi svare?",
+        "Er der sendt en ny kriseplan for {name}? Vi har kun den gamle.",
+    ),
+    ("to_team", "update"): (
+        "Jeg har lige noget, jeg vil informere jer om i forhold til {name}: har ikke sovet i to nætter.",
+        "{name} var på skadestuen i weekenden efter et fald; intet brud.",
+        "Til orientering: {name} har afvist morgenmedicinen tre dage i træk.",
+        "{name} har haft besøg af sin mor, og det gik godt.",
+        "{name} har selv bedt om at komme med til næste tavlemøde.",
+        "Til orientering: {name} har fået ny sagsbehandler i kommunen.",
+        "{name} er begyndt at spise med i fællesskabet igen.",
+        "Nattevagten fandt {name} vågen og bange kl. 3; faldt til ro efter en snak.",
+    ),
+    ("to_facility", "question"): (
+        "Hvordan har {name} haft det, siden vi var her sidst?",
+        "Har {name} taget medicinen hver dag i denne uge?",
+        "Hvordan sover {name} efter ændringen af sovemedicinen?",
+        "Kan I nå at få taget blodprøven på {name} inden torsdag?",
+        "Har {name} været til tandlægen som aftalt?",
+        "Hvordan gik besøget hos egen læge for {name}?",
+        "Er {name} stadig interesseret i at komme med i værkstedet?",
+        "Kan en af jer være med til samtalen med {name} på mandag?",
+    ),
+    ("to_facility", "update"): (
+        "Til orientering: {name} har fået ny dosis fra i dag; se medicinlisten.",
+        "Vi har talt med {name} om kriseplanen; den nye udgave ligger i mappen.",
+        "Lægen har ordineret blodprøver til {name} i næste uge.",
+        "{name} aflyste samtalen i dag; vi kommer igen torsdag.",
+        "Til orientering: depotinjektionen til {name} er flyttet til fredag.",
+        "{name} er henvist til psykolog; ventetiden er cirka seks uger.",
+        "Vi har talt med afsnittet; {name} bliver sandsynligvis udskrevet mandag.",
+        "{name} fortalte selv om stemmerne; vi taler videre i næste uge.",
+    ),
+}
+# The answer to each question above, in the same order.
+BOARD_ANSWERS = {
+    ("to_team", "question"): (
+        "Lægen har ordineret den nye dosis fra mandag; medicinlisten er opdateret.",
+        "Ja, lægen kommer med på besøget tirsdag.",
+        "Giv pn efter ordinationen; ring, hvis det ikke har hjulpet efter en time.",
+        "Det kan godt være medicinen. Vi kigger på det i morgen.",
+        "Næste injektion er på fredag; vi har sendt datoerne for resten af året.",
+        "Ja, vi tager det op ved samtalen på torsdag.",
+        "Sig, at lægen gerne vil tale om det; vi aftaler en tid med {name}.",
+        "Den nye kriseplan er sendt i dag.",
+    ),
+    ("to_team", "update"): (
+        "Tak. Vi kommer forbi i morgen formiddag.",
+        "Tak for beskeden; det er noteret i journalen.",
+        "Tak. Lægen ser på det ved besøget i næste uge.",
+        "Dejligt at høre.",
+        "Godt, vi tager {name} med på dagsordenen.",
+        "Tak, vi har opdateret kontaktoplysningerne.",
+        "Godt at høre; det tager vi med på mødet.",
+        "Tak. Vi taler med {name} om søvnen ved næste samtale.",
+    ),
+    ("to_facility", "question"): (
+        "Svingende; vi tager det op på mødet.",
+        "Ja, alle dage, men morgenmedicinen bliver tit forsinket.",
+        "Sover bedre, men vågner stadig tidligt.",
+        "Ja, blodprøven bliver taget onsdag morgen.",
+        "Ja, og der skal ikke laves mere.",
+        "Det gik fint; lægen vil se {name} igen om en måned.",
+        "Ja, {name} starter i værkstedet i næste uge.",
+        "Ja, kontaktpersonen er med.",
+    ),
+    ("to_facility", "update"): (
+        "Tak, vi har orienteret aftenvagten.",
+        "Tak, vi har læst den på personalemødet.",
+        "Tak, vi minder {name} om det.",
+        "Tak for beskeden.",
+        "Tak, den er skrevet ind i vores kalender.",
+        "Tak, {name} er orienteret.",
+        "Tak. Vi gør lejligheden klar.",
+        "Tak, vi spørger ind til det i løbet af ugen.",
+    ),
+}
