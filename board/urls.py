@@ -9,6 +9,7 @@ urlpatterns = [
     path("botilbud/<int:facility_pk>/raekker/", entries.facility_rows, name="facility_rows"),
     path("botilbud/<int:facility_pk>/print/", entries.facility_print, name="print"),
     path("team/<int:team_pk>/", entries.team_board, name="team"),
+    path("team/<int:team_pk>/raekker/", entries.team_rows, name="team_rows"),
     # entries
     path("beboere/<int:resident_pk>/ny/", entries.entry_create, name="entry_create"),
     path("beboere/<int:resident_pk>/historik/", entries.history, name="history"),

@@ -372,10 +372,7 @@ def facility_print(request, facility_pk: int):
     return render(request, "board/entries/print.html", context)
 
 
-@require_GET
-@vary_on_headers("HX-Request")
-def team_board(request, team_pk: int):
-    """All the team's facilities on one board, filtered and sorted."""
+def _team_board_data(request, team_pk: int):
     principal = principal_for(request.user)
     require(team_pk in principal.team_ids)
     team = Team.objects.get(pk=team_pk)
@@ -409,10 +406,32 @@ def team_board(request, team_pk: int):
             "filter_form": form,
             "ignored": ignored,
             "filtered": bool(facility or contact or flt.criterion),
+            "rows_url": reverse("board:team_rows", args=[team.pk]),
         }
     )
+    return team, entries, context
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def team_board(request, team_pk: int):
+    """All the team's facilities on one board, filtered and sorted."""
+    team, entries, context = _team_board_data(request, team_pk)
+    context["rows_hash"] = _rows_hash(context)
     _record_board(request, entries, list="team_board", team_id=team.pk)
     return render(request, "board/entries/board.html", context)
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def team_rows(request, team_pk: int):
+    """The team board's rows for its 15-second poll (204 when nothing changed)."""
+    team, entries, context = _team_board_data(request, team_pk)
+    context["rows_hash"] = _rows_hash(context)
+    if request.GET.get("v") == context["rows_hash"]:
+        return HttpResponse(status=204)
+    _record_board(request, entries, list="board_rows", team_id=team.pk)
+    return render(request, "board/entries/board.html#rows", context)
 
 
 # --- entries --------------------------------------------------------------------------------
