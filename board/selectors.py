@@ -9,11 +9,12 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from consent.selectors import refusal_exists, shared_categories_bulk, sharing_exists
 from organisation.access import principal_for, require
+from residents.models import Residence
 
 from .models import (
     FIELD_CATEGORY,
@@ -273,11 +274,20 @@ def get_meeting_for_user(user, pk: int) -> Meeting:
     return meeting
 
 
+def _lives_there(principal) -> Q:
+    """Housing staff: rows of their facility about residents who still live there (a resident
+    who moves out drops out of the old facility's lists on the next request)."""
+    return Q(
+        facility_id__in=principal.facility_ids,
+        resident__in=Residence.objects.filter(
+            facility_id=OuterRef("facility_id"), moved_out__isnull=True
+        ).values("resident_id"),
+    )
+
+
 def questions_visible_to(user) -> QuerySet[Question]:
     principal = principal_for(user)
-    return Question.objects.filter(
-        Q(team_id__in=principal.team_ids) | Q(facility_id__in=principal.facility_ids)
-    )
+    return Question.objects.filter(Q(team_id__in=principal.team_ids) | _lives_there(principal))
 
 
 def open_questions(user, *, facility_id: int | None = None) -> QuerySet[Question]:
@@ -301,7 +311,7 @@ def get_question_for_user(user, pk: int) -> Question:
 def open_actions(user, *, facility_id: int | None = None) -> QuerySet[Action]:
     principal = principal_for(user)
     qs = Action.objects.filter(done_at__isnull=True).filter(
-        Q(facility__team_id__in=principal.team_ids) | Q(facility_id__in=principal.facility_ids)
+        Q(facility__team_id__in=principal.team_ids) | _lives_there(principal)
     )
     if facility_id is not None:
         qs = qs.filter(facility_id=facility_id)
@@ -316,8 +326,6 @@ def item_access(user, meeting: Meeting, items) -> None:
     note, decisions, the team's actions)? Team staff: always. Housing staff: where the resident
     lives at the facility and an active consent lets it see the board, as on the board itself.
     Constant queries for any number of items."""
-    from residents.models import Residence
-
     items = list(items)
     if meeting.team_id in principal_for(user).team_ids:
         for item in items:
