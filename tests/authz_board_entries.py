@@ -51,9 +51,7 @@ RULES: dict = {
         args=lambda w: [w.facility_a1.pk], allow=FACILITY_BOARD, secret=_board_secrets
     ),
     "board:team": Rule(args=lambda w: [w.team_a.pk], allow=ok(*TEAM_A), secret=_board_secrets),
-    "board:team_rows": Rule(
-        args=lambda w: [w.team_a.pk], allow=ok(*TEAM_A), secret=_board_secrets
-    ),
+    "board:team_rows": Rule(args=lambda w: [w.team_a.pk], allow=ok(*TEAM_A), secret=_board_secrets),
     "board:entry_create": Rule(
         args=lambda w: [w.resident_other_team.pk],
         allow={"other_team_nurse": 200, "other_housing_staff": 403},
