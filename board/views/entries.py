@@ -721,63 +721,66 @@ def _stale_message(form, current) -> ReviewForm | EndForm:
     return new_form
 
 
-@require_http_methods(["GET", "POST"])
-def entry_review(request, pk: int):
-    """Followed up today; the next review date is required."""
+def _versioned_step(request, pk: int, form_class, run, *, done_message, done_url, template, page):
+    """A one-form step on an active entry (review, take off): the entry's version travels in the
+    form; a stale version shows the saved entry and keeps the user's input."""
     entry, _sector, done = _active_entry(request, pk)
     if done is not None:
         return done
-    form = ReviewForm(request.POST or None, initial={"version": entry.version})
+    form = form_class(request.POST or None, initial={"version": entry.version})
     if request.method == "POST" and form.is_valid():
         try:
-            services.board_entry_review(
-                user=request.user,
-                entry=entry,
-                version=form.cleaned_data["version"],
-                next_review_on=form.cleaned_data["next_review_on"],
-            )
+            run(entry, form.cleaned_data)
         except StaleEdit:
             entry = selectors.get_entry_for_user(request.user, pk)
             form = _stale_message(form, entry)
         except ValidationError as exc:
             _add_service_errors(form, exc)
         else:
-            messages.success(
-                request,
-                _("Opfølgningen er registreret for %(name)s.") % {"name": entry.resident.full_name},
-            )
-            return redirect("board:facility", facility_pk=entry.facility_id)
-    return _entry_page(request, entry, form, "board/entries/entry_review.html", "board_review")
+            messages.success(request, done_message % {"name": entry.resident.full_name})
+            return redirect(done_url(entry))
+    return _entry_page(request, entry, form, template, page)
+
+
+@require_http_methods(["GET", "POST"])
+def entry_review(request, pk: int):
+    """Followed up today; the next review date is required."""
+    return _versioned_step(
+        request,
+        pk,
+        ReviewForm,
+        lambda entry, data: services.board_entry_review(
+            user=request.user,
+            entry=entry,
+            version=data["version"],
+            next_review_on=data["next_review_on"],
+        ),
+        done_message=_("Opfølgningen er registreret for %(name)s."),
+        done_url=lambda entry: reverse("board:facility", args=[entry.facility_id]),
+        template="board/entries/entry_review.html",
+        page="board_review",
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def entry_end(request, pk: int):
     """Take the resident off the board: the reason, and how the effort was ended with them."""
-    entry, _sector, done = _active_entry(request, pk)
-    if done is not None:
-        return done
-    form = EndForm(request.POST or None, initial={"version": entry.version})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.board_entry_end(
-                user=request.user,
-                entry=entry,
-                version=form.cleaned_data["version"],
-                end_reason=form.cleaned_data["end_reason"],
-                ending_text=form.cleaned_data["ending_text"],
-            )
-        except StaleEdit:
-            entry = selectors.get_entry_for_user(request.user, pk)
-            form = _stale_message(form, entry)
-        except ValidationError as exc:
-            _add_service_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                _("%(name)s er taget af tavlen.") % {"name": entry.resident.full_name},
-            )
-            return redirect("board:history", resident_pk=entry.resident_id)
-    return _entry_page(request, entry, form, "board/entries/entry_end.html", "board_end")
+    return _versioned_step(
+        request,
+        pk,
+        EndForm,
+        lambda entry, data: services.board_entry_end(
+            user=request.user,
+            entry=entry,
+            version=data["version"],
+            end_reason=data["end_reason"],
+            ending_text=data["ending_text"],
+        ),
+        done_message=_("%(name)s er taget af tavlen."),
+        done_url=lambda entry: reverse("board:history", args=[entry.resident_id]),
+        template="board/entries/entry_end.html",
+        page="board_end",
+    )
 
 
 def _entry_page(request, entry, form, template: str, page: str):
