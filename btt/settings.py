@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "consent",
     "emergency",
     "board",
+    "agreements",
     "audit",
 ]
 

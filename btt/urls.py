@@ -19,6 +19,7 @@ urlpatterns = [
     path("noedadgang/", include("emergency.urls")),
     path("log/", include("audit.urls")),
     path("tavle/", include("board.urls")),
+    path("samarbejdsaftaler/", include("agreements.urls")),
     path("admin/", admin.site.urls),
 ]
 

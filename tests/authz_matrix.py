@@ -150,6 +150,10 @@ from tests.authz_board_meetings import RULES as _BOARD_MEETINGS  # noqa: E402
 MATRIX.update(_BOARD_ENTRIES)
 MATRIX.update(_BOARD_MEETINGS)
 
+from tests.authz_agreements import RULES as _AGREEMENTS  # noqa: E402
+
+MATRIX.update(_AGREEMENTS)
+
 # URL namespaces covered by their own tests instead of this matrix, with the reason.
 EXEMPT_NAMESPACES = {
     # Django admin: is_staff plus model permissions, scoped per region (organisation/admin.py);
