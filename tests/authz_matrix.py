@@ -151,8 +151,10 @@ MATRIX.update(_BOARD_ENTRIES)
 MATRIX.update(_BOARD_MEETINGS)
 
 from tests.authz_agreements import RULES as _AGREEMENTS  # noqa: E402
+from tests.authz_agreements_activities import RULES as _ACTIVITIES  # noqa: E402
 
 MATRIX.update(_AGREEMENTS)
+MATRIX.update(_ACTIVITIES)
 
 # URL namespaces covered by their own tests instead of this matrix, with the reason.
 EXEMPT_NAMESPACES = {
