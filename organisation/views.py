@@ -3,6 +3,7 @@ from django.db.models import Count, Q
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from agreements.views.activities import agreement_facts
 from audit.models import Action
 from audit.services import record_shown
 from residents.selectors import facility_residents
@@ -37,6 +38,18 @@ def facility_detail(request, pk: int):
         resident_ids=[r.pk for r in page],
         detail={"list": "facility", "facility_id": facility.pk},
     )
+    principal = principal_for(request.user)
+    own = (
+        facility.team_id is not None and facility.team_id in principal.team_ids
+    ) or facility.pk in principal.facility_ids
     return render(
-        request, "organisation/facility_detail.html", {"facility": facility, "page": page}
+        request,
+        "organisation/facility_detail.html",
+        {
+            "facility": facility,
+            "page": page,
+            **agreement_facts(facility),
+            "show_safety": own,
+            "show_activities": own,
+        },
     )

@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from agreements.views.activities import agreement_facts
 from audit.models import Action
 from audit.services import record, record_shown
 from btt.forms import call_service
@@ -54,6 +55,8 @@ def detail(request, pk: int):
         active_course = summaries[0]
     record(user=request.user, action=Action.VIEW, resident=resident, obj=resident)
     shared = shared_categories(request.user, resident)
+    residence = next(iter(getattr(resident, "current_residences", [])), None)
+    facts = agreement_facts(residence.facility_id if residence else None)
     return render(
         request,
         "residents/detail.html",
@@ -71,6 +74,9 @@ def detail(request, pk: int):
             "can_see_log": team_residents_of(principal.leader_team_ids)
             .filter(pk=resident.pk)
             .exists(),
+            "call_advice": facts["call_advice"],
+            "agreement_version": facts["agreement_version"],
+            "show_call_box": residence is not None,
             "can_raise_concern": principal.is_facility_staff
             and active_course is None
             and not any(c.status == "open" for c in history["concerns"]),

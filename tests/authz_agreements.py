@@ -1,5 +1,57 @@
-"""Authorisation rules for the agreements' URLs (merged into tests/authz_matrix.py)."""
+"""Authorisation rules for the agreements' URLs (merged into tests/authz_matrix.py).
 
-from tests.authz_matrix_base import ALL_STAFF, HOUSING_A1, TEAM_A, Rule, _names, ok  # noqa: F401
+The world's agreement is between team A and facility A1 and in force. Leaders of the two parties
+write; the other staff of the parties and the region admin read (403 on writes); everyone else
+gets 404.
+"""
 
-RULES: dict = {}
+from tests.authz_matrix_base import ALL_STAFF, HOUSING_A1, TEAM_A, Rule, ok
+
+LEADERS = ("team_leader", "housing_leader")
+READERS = (*TEAM_A, *HOUSING_A1, "region_admin")
+NON_LEADER_READERS = tuple(p for p in READERS if p not in LEADERS)
+
+
+def _agreement(w):
+    return [w.agreement.pk]
+
+
+RULES: dict = {
+    "agreements:list": Rule(
+        allow=ok(*TEAM_A, "other_team_nurse", *HOUSING_A1, "other_housing_staff", "region_admin")
+    ),
+    # facility A2 (team A, no agreement yet): the team leader creates; an empty POST creates.
+    "agreements:create": Rule(
+        args=lambda w: [w.facility_a2.pk],
+        allow={
+            "team_leader": 200,
+            **ok("team_nurse", "team_doctor", "team_mentor", "region_admin", status=403),
+        },
+        writes=True,
+        post={
+            "team_leader": 302,
+            **ok("team_nurse", "team_doctor", "team_mentor", "region_admin", status=403),
+        },
+    ),
+    "agreements:detail": Rule(args=_agreement, allow=ok(*READERS)),
+    "agreements:edit": Rule(
+        args=_agreement,
+        allow={**ok(*LEADERS), **ok(*NON_LEADER_READERS, status=403)},
+        writes=True,
+    ),
+    # POST only; a leader's POST on an agreement already in force is refused with a message.
+    "agreements:sign": Rule(
+        args=_agreement,
+        allow=ok(*ALL_STAFF, status=405),
+        writes=True,
+        post={**ok(*LEADERS, status=302), **ok(*NON_LEADER_READERS, status=403)},
+    ),
+    "agreements:terminate": Rule(
+        args=_agreement,
+        allow={**ok(*LEADERS), **ok(*NON_LEADER_READERS, status=403)},
+        writes=True,
+    ),
+    "agreements:pdf": Rule(args=_agreement, allow=ok(*READERS)),
+    "agreements:version": Rule(args=lambda w: [w.agreement.pk, 1], allow=ok(*READERS)),
+    "agreements:region": Rule(allow=ok("team_leader", "region_admin")),
+}

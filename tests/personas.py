@@ -54,6 +54,7 @@ class World:
     agenda_item: object
     action_open: object
     question_open: object  # housing staff's open question about resident_in_course
+    agreement: object  # team A and facility A1's agreement, signed by both leaders: in force
 
 
 def _member(role, profession, **scope):
@@ -197,4 +198,12 @@ def build_world() -> World:
         kind="question",
         text="Hvordan gik samtalen med lægen i tirsdags?",
     )
+    from agreements import services as agreement_services
+
+    agreement = agreement_services.agreement_create(
+        user=team_leader, team=team_a, facility=facility_a1
+    )
+    agreement_services.agreement_sign(user=team_leader, agreement=agreement)
+    agreement_services.agreement_sign(user=housing_leader, agreement=agreement)
+    agreement.refresh_from_db()
     return World(**{k: v for k, v in locals().items() if k in World.__dataclass_fields__})

@@ -73,6 +73,21 @@ def _facility(request, facility_pk: int) -> Facility:
     return facility
 
 
+def _agreement_meeting(facility) -> dict | None:
+    """The weekly meeting day and time from the facility's agreement in force, if it sets them."""
+    from agreements.selectors import live_agreement_for_facility, version_in_force
+
+    agreement = live_agreement_for_facility(facility)
+    version = version_in_force(agreement) if agreement else None
+    if version is None or version.meeting_weekday is None or version.meeting_time is None:
+        return None
+    return {
+        "weekday": version.meeting_weekday,
+        "weekday_name": version.get_meeting_weekday_display(),
+        "starts_at": version.meeting_time,
+    }
+
+
 def _item_url(item) -> str:
     return f"{reverse('board:meeting', args=[item.meeting_id])}?punkt={item.position}"
 
@@ -102,6 +117,7 @@ def meeting_list(request, facility_pk: int):
     page = Paginator(
         meetings.filter(status=MeetingStatus.CLOSED).order_by("-held_on", "-id"), PAGE_SIZE
     ).get_page(request.GET.get("side"))
+    schedule = MeetingSchedule.objects.filter(facility=facility).first()
     return render(
         request,
         "board/meetings/list.html",
@@ -110,7 +126,8 @@ def meeting_list(request, facility_pk: int):
             "open_meeting": open_meeting,
             "past": page.object_list,
             "page": page,
-            "schedule": MeetingSchedule.objects.filter(facility=facility).first(),
+            "schedule": schedule,
+            "agreement_meeting": None if schedule else _agreement_meeting(facility),
         },
     )
 
@@ -143,6 +160,13 @@ def schedule(request, facility_pk: int):
             "starts_at": current.starts_at,
             "minutes_per_resident": current.minutes_per_resident,
         }
+    else:
+        from_agreement = _agreement_meeting(facility)
+        if from_agreement is not None and from_agreement["weekday"] <= 4:  # the form: Mon-Fri
+            initial = {
+                "weekday": from_agreement["weekday"],
+                "starts_at": from_agreement["starts_at"],
+            }
     form = ScheduleForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

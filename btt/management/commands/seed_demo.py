@@ -10,6 +10,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 
 from btt.demo import DEFAULT_SEED, DEMO_PASSWORD, build_plan, write_plan
+from btt.demo.agreements import agreements_summary, write_demo_agreements
 from btt.demo.board import board_summary, write_demo_board
 from btt.demo.extras import write_demo_consents, write_demo_devices
 from organisation.models import Region
@@ -61,6 +62,7 @@ class Command(BaseCommand):
         consents = write_demo_consents(options["seed"])
         self.stdout.write(f"{consents} consents; authenticator secrets for the README users.")
         self.stdout.write(board_summary(write_demo_board(options["seed"])))
+        self.stdout.write(agreements_summary(write_demo_agreements(options["seed"])))
         elapsed = time.perf_counter() - started
         self._summary(plan, elapsed)
 
