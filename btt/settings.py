@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "emergency",
     "board",
     "agreements",
+    "record",
     "audit",
 ]
 

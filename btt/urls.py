@@ -20,6 +20,7 @@ urlpatterns = [
     path("log/", include("audit.urls")),
     path("tavle/", include("board.urls")),
     path("samarbejdsaftaler/", include("agreements.urls")),
+    path("", include("record.urls")),
     path("admin/", admin.site.urls),
 ]
 

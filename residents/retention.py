@@ -31,6 +31,8 @@ class Source:
 
 # Dated entries, and the order in which a resident's rows are deleted (children first).
 SOURCES: list[Source] = [
+    Source("record.EntryVersion", "entry__resident_id", ("created_at",)),
+    Source("record.Entry", "resident_id", ("occurred_on", "occurred_until", "recorded_at")),
     Source("board.BoardEntryChange", "entry__resident_id", ("changed_at",)),
     Source("board.AgendaItem", "resident_id", ("meeting__held_on",)),
     Source("board.Action", "resident_id", ("due_on", "done_at")),

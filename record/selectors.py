@@ -1,0 +1,199 @@
+"""Every read of the course record, scoped to what the user may see.
+
+Team staff see their team's entries (and, under emergency access, that resident's). Housing
+staff see, for residents living at their facility now, the entries their facility recorded
+and the team's entries of a consent category an active written consent to that facility names
+(less any refusal). Everyone else sees nothing. Decided in the query, on every request.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from consent.models import TO_FACILITY, ConsentKind, ConsentScope
+from consent.selectors import active_q
+from courses.models import Course, CourseStatus
+from organisation.access import principal_for, require
+from organisation.models import Membership
+from residents.models import Residence
+
+from .kinds import FACILITY_KINDS, TEAM_WRITERS, Kind
+from .models import Entry, Sector
+
+
+def _current_facility() -> Subquery:
+    return Subquery(
+        Residence.objects.filter(resident=OuterRef("resident_id"), moved_out__isnull=True)
+        .order_by("-moved_in")
+        .values("facility_id")[:1]
+    )
+
+
+def _shared_with_current_facility() -> Q:
+    """True where the entry's category is shared with the resident's current facility."""
+    scopes = ConsentScope.objects.filter(
+        consent__resident=OuterRef("resident_id"), category=OuterRef("category")
+    ).filter(active_q(prefix="consent__"))
+    granted = scopes.filter(
+        consent__kind=ConsentKind.SHARING,
+        consent__facility_id=OuterRef("current_facility"),
+        consent__direction__in=TO_FACILITY,
+    )
+    refused = scopes.filter(consent__kind=ConsentKind.REFUSAL).filter(
+        Q(consent__facility__isnull=True) | Q(consent__facility_id=OuterRef("current_facility"))
+    )
+    return ~Q(category="") & Q(Exists(granted)) & ~Q(Exists(refused))
+
+
+def entries_visible_to(user) -> QuerySet[Entry]:
+    principal = principal_for(user)
+    condition = Q()
+    qs = Entry.objects.all()
+    if principal.team_ids:
+        condition |= Q(team_id__in=principal.team_ids)
+    if principal.emergency_resident_ids:
+        condition |= Q(resident_id__in=principal.emergency_resident_ids)
+    if principal.facility_ids:
+        qs = qs.annotate(current_facility=_current_facility())
+        at_my_facility = Q(current_facility__in=principal.facility_ids)
+        own = Q(sector=Sector.FACILITY, facility_id=F("current_facility"))
+        condition |= at_my_facility & (own | _shared_with_current_facility())
+    if not condition:
+        return Entry.objects.none()
+    return qs.filter(condition)
+
+
+def entries_for_resident(user, resident) -> QuerySet[Entry]:
+    return (
+        entries_visible_to(user)
+        .filter(resident=resident)
+        .select_related("recorded_by", "updated_by")
+    )
+
+
+def get_entry_for_user(user, pk: int, *, write: bool = False) -> Entry:
+    entry = (
+        entries_visible_to(user)
+        .select_related("resident", "team", "facility", "recorded_by", "updated_by", "course")
+        .filter(pk=pk)
+        .first()
+    )
+    require(entry is not None)
+    if write:
+        check_may_correct(user, entry)
+    return entry
+
+
+def check_may_correct(user, entry: Entry) -> None:
+    """Each sector corrects its own entries; in the team, only the professions that may write
+    the kind (a medication review is corrected by a doctor or pharmacist)."""
+    principal = principal_for(user)
+    if entry.sector == Sector.TEAM:
+        if entry.team_id not in principal.team_ids:
+            raise PermissionDenied
+        if not _profession_may_write(user, entry.team_id, entry.kind):
+            raise PermissionDenied
+    elif entry.facility_id not in principal.facility_ids:
+        raise PermissionDenied
+
+
+def _profession_may_write(user, team_id: int, kind: str) -> bool:
+    professions = TEAM_WRITERS.get(kind)
+    if professions is None:
+        return True
+    return Membership.objects.filter(
+        user=user, team_id=team_id, profession__in=professions
+    ).exists()
+
+
+@dataclass(frozen=True)
+class Writable:
+    """What the user may record about a resident now: under which course, as which sector."""
+
+    course: Course | None = None
+    sector: str = ""
+    kinds: tuple[str, ...] = ()
+
+
+def writable_kinds(user, resident) -> Writable:
+    """Team members of the resident's active course write every kind their profession may;
+    housing staff at the resident's current facility write the facility-side events. An
+    active course is needed either way; emergency access is read-only."""
+    principal = principal_for(user)
+    course = (
+        Course.objects.filter(resident=resident, status=CourseStatus.ACTIVE)
+        .select_related("team")
+        .first()
+    )
+    if course is None:
+        return Writable()
+    if course.team_id in principal.team_ids:
+        professions = set(
+            Membership.objects.filter(user=user, team_id=course.team_id).values_list(
+                "profession", flat=True
+            )
+        )
+        kinds = tuple(
+            k for k in Kind.values if TEAM_WRITERS.get(k) is None or professions & TEAM_WRITERS[k]
+        )
+        return Writable(course=course, sector=Sector.TEAM, kinds=kinds)
+    if principal.facility_ids:
+        lives_here = Residence.objects.filter(
+            resident=resident, moved_out__isnull=True, facility_id__in=principal.facility_ids
+        ).exists()
+        if lives_here:
+            kinds = tuple(k for k in Kind.values if k in FACILITY_KINDS)
+            return Writable(course=course, sector=Sector.FACILITY, kinds=kinds)
+    return Writable()
+
+
+# --- Derived facts -------------------------------------------------------------------------
+
+
+def is_overdue_q(today: datetime.date | None = None) -> Q:
+    """Entries whose review date has passed and that no later entry of the kind replaced."""
+    today = today or timezone.localdate()
+    newer = Entry.objects.filter(
+        resident=OuterRef("resident_id"),
+        kind=OuterRef("kind"),
+        occurred_on__gt=OuterRef("occurred_on"),
+    )
+    return Q(review_on__lt=today) & ~Q(Exists(newer))
+
+
+def latest_q() -> Q:
+    """The newest entry of its kind for the resident (ties broken by id)."""
+    newer = Entry.objects.filter(resident=OuterRef("resident_id"), kind=OuterRef("kind")).filter(
+        Q(occurred_on__gt=OuterRef("occurred_on"))
+        | Q(occurred_on=OuterRef("occurred_on"), id__gt=OuterRef("id"))
+    )
+    return ~Q(Exists(newer))
+
+
+def current_medication(entries: QuerySet[Entry], today: datetime.date | None = None):
+    today = today or timezone.localdate()
+    return entries.filter(kind=Kind.MEDICATION).filter(
+        Q(occurred_until__isnull=True) | Q(occurred_until__gt=today)
+    )
+
+
+def readmission_ids(resident_ids, days: int = 30) -> set[int]:
+    """Admissions that began within ``days`` of an earlier admission's discharge."""
+    admissions = (
+        Entry.objects.filter(resident_id__in=resident_ids, kind=Kind.ADMISSION)
+        .order_by("resident_id", "occurred_on", "id")
+        .values_list("id", "resident_id", "occurred_on", "occurred_until")
+    )
+    result, last_discharge = set(), {}
+    for pk, resident_id, start, end in admissions:
+        previous = last_discharge.get(resident_id)
+        if previous is not None and (start - previous).days <= days and start >= previous:
+            result.add(pk)
+        if end is not None:
+            last_discharge[resident_id] = max(end, previous or end)
+    return result

@@ -1,0 +1,162 @@
+"""Every write to the course record: create an entry, correct it into a new version.
+
+Each function is one transaction that checks who may write what, saves the entry and its
+version row, and writes the audit row (which names the fields, never their content).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.models import Action
+from audit.services import record
+from btt.errors import StaleVersion, TransitionError
+from consent.models import ConsentKind
+from consent.selectors import active_q
+from residents.models import Residence
+
+from .kinds import CATEGORY, SINGLE_KINDS, Kind
+from .models import Entry, EntryVersion
+from .selectors import check_may_correct, writable_kinds
+
+STATE_FIELDS = ("occurred_on", "occurred_until", "review_on", "subtype", "data")
+
+
+def _check_content(resident, kind: str, columns: dict, data: dict) -> None:
+    """Rules that need the database: the form checks everything else."""
+    if kind == Kind.NETWORK_MEETING and data.get("relatives"):
+        allowed = resident.consents.filter(kind=ConsentKind.RELATIVES).filter(active_q()).exists()
+        if not allowed:
+            raise ValidationError(
+                _(
+                    "Beboeren har ikke givet samtykke til at inddrage pårørende. Registrér "
+                    "samtykket først, eller lad feltet være tomt."
+                ),
+                code="no_relatives_consent",
+            )
+    birth = getattr(resident, "birth_date", None)
+    if birth and columns["occurred_on"] < birth:
+        raise ValidationError(_("Datoen ligger før beboerens fødsel."), code="before_birth")
+
+
+@transaction.atomic
+def entry_create(*, user, resident, kind: str, columns: dict, data: dict) -> Entry:
+    writable = writable_kinds(user, resident)
+    if kind not in writable.kinds:
+        raise PermissionDenied
+    _check_content(resident, kind, columns, data)
+    residence = Residence.objects.filter(resident=resident, moved_out__isnull=True).first()
+    facility_id = residence.facility_id if residence else writable.course.facility_id
+    now = timezone.now()
+    entry = Entry(
+        resident=resident,
+        course=writable.course,
+        team_id=writable.course.team_id,
+        facility_id=facility_id,
+        kind=kind,
+        category=CATEGORY[kind] or "",
+        sector=writable.sector,
+        data=data,
+        recorded_by=user,
+        recorded_at=now,
+        updated_by=user,
+        updated_at=now,
+        **columns,
+    )
+    try:
+        with transaction.atomic():
+            entry.save(force_insert=True)
+    except IntegrityError:
+        if kind in SINGLE_KINDS:
+            raise TransitionError(
+                _("Beboeren har allerede en %(kind)s. Ret den i stedet.")
+                % {"kind": Kind(kind).label.lower()},
+                code="exists",
+            ) from None
+        raise
+    _add_version(entry, user=user, at=now, reason="")
+    record(
+        user=user,
+        action=Action.CREATE,
+        resident=resident,
+        obj=entry,
+        detail={"kind": kind},
+    )
+    return entry
+
+
+def _add_version(entry: Entry, *, user, at, reason: str) -> EntryVersion:
+    return EntryVersion.objects.create(
+        entry=entry,
+        number=entry.version,
+        occurred_on=entry.occurred_on,
+        occurred_until=entry.occurred_until,
+        review_on=entry.review_on,
+        subtype=entry.subtype,
+        data=entry.data,
+        author=user,
+        created_at=at,
+        reason=reason,
+    )
+
+
+def _state(entry: Entry) -> dict:
+    return {name: getattr(entry, name) for name in STATE_FIELDS}
+
+
+@transaction.atomic
+def entry_correct(
+    *, user, entry: Entry, version: int, columns: dict, data: dict, reason: str
+) -> Entry:
+    """A correction: a new version with who and why; the earlier versions stay readable."""
+    check_may_correct(user, entry)
+    locked = Entry.objects.select_for_update().select_related("resident").get(pk=entry.pk)
+    if locked.version != version:
+        raise StaleVersion(
+            _(
+                "%(kind)s er rettet af en anden, siden du åbnede siden. Se den gemte version "
+                "øverst; dine rettelser er bevaret i formularen."
+            )
+            % {"kind": locked.get_kind_display()},
+            code="stale",
+        )
+    _check_content(locked.resident, locked.kind, columns, data)
+    before = _state(locked)
+    for name, value in columns.items():
+        setattr(locked, name, value)
+    locked.data = data
+    after = _state(locked)
+    changed = sorted(
+        name
+        for name in STATE_FIELDS
+        if name != "data" and _norm(before[name]) != _norm(after[name])
+    ) + sorted(
+        key for key in set(before["data"]) | set(data) if before["data"].get(key) != data.get(key)
+    )
+    if not changed:
+        raise ValidationError(_("Der er ingen ændringer at gemme."), code="unchanged")
+    now = timezone.now()
+    locked.version += 1
+    locked.updated_by = user
+    locked.updated_at = now
+    locked.save(update_fields=[*STATE_FIELDS, "version", "updated_by", "updated_at"])
+    _add_version(locked, user=user, at=now, reason=reason)
+    record(
+        user=user,
+        action=Action.UPDATE,
+        resident=locked.resident,
+        obj=locked,
+        detail={"kind": locked.kind, "fields": changed, "version": locked.version},
+    )
+    return locked
+
+
+def _norm(value):
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value

@@ -1,0 +1,314 @@
+"""The course record's pages: a resident's journal, one entry with its versions, new entries,
+corrections and the printable plans. Gatekeeper → form → service → redirect, as elsewhere."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from audit.models import Action
+from audit.services import record
+from board.models import BoardEntry, EntryStatus
+from btt.errors import StaleVersion
+from btt.forms import call_service
+from organisation.access import principal_for
+from residents.selectors import get_resident_for_user
+
+from . import services
+from .forms import FORMS, PHASE_LABEL, CrisisPlanForm
+from .kinds import SECTION, SINGLE_KINDS, Kind, Section, kinds_in
+from .models import Entry
+from .selectors import (
+    current_medication,
+    entries_for_resident,
+    get_entry_for_user,
+    is_overdue_q,
+    latest_q,
+    writable_kinds,
+)
+
+PLAN_KINDS = (Kind.TREATMENT_PLAN, Kind.CRISIS_PLAN)
+RECENT = 10
+
+
+@require_GET
+def overview(request, resident_pk: int):
+    """The resident's journal: plans, medication, latest assessments, recent contacts and
+    events, and what the user may record. A constant number of queries."""
+    resident = get_resident_for_user(request.user, resident_pk)
+    entries = entries_for_resident(request.user, resident)
+    latest = list(
+        entries.filter(kind__in=[*kinds_in(Section.ASSESSMENTS), *kinds_in(Section.PLANS)]).filter(
+            latest_q()
+        )
+    )
+    overdue = set(
+        entries.filter(pk__in=[e.pk for e in latest])
+        .filter(is_overdue_q())
+        .values_list("pk", flat=True)
+    )
+    for entry in latest:
+        entry.overdue = entry.pk in overdue
+    medication = list(current_medication(entries).order_by("data__drug", "id"))
+    recent = list(
+        entries.filter(
+            kind__in=[
+                *kinds_in(Section.CONTACTS),
+                *kinds_in(Section.EVENTS),
+                Kind.MEDICATION_REVIEW,
+                Kind.MEDICATION_OBSERVATION,
+                Kind.TAPERING_PLAN,
+                Kind.MEDICATION_AGREEMENT,
+            ]
+        ).order_by("-occurred_on", "-id")[: RECENT * 2]
+    )
+    writable = writable_kinds(request.user, resident)
+    record(
+        user=request.user,
+        action=Action.VIEW,
+        resident=resident,
+        obj=resident,
+        detail={"page": "record"},
+    )
+    by_kind = {e.kind: e for e in latest}
+    groups = [
+        (section.label, [(k, Kind(k).label) for k in kinds_in(section) if k in writable.kinds])
+        for section in Section
+    ]
+    return render(
+        request,
+        "record/overview.html",
+        {
+            "resident": resident,
+            "plans": [by_kind.get(k) for k in PLAN_KINDS if by_kind.get(k)],
+            "end_plan": by_kind.get(Kind.END_PLAN),
+            "assessments": [by_kind[k] for k in kinds_in(Section.ASSESSMENTS) if k in by_kind],
+            "medication": medication,
+            "recent": recent,
+            "groups": [(label, kinds) for label, kinds in groups if kinds],
+            "writable": writable,
+            "single_existing": {k for k in SINGLE_KINDS if k in by_kind},
+        },
+    )
+
+
+def _form_class(kind: str):
+    form_class = FORMS.get(kind)
+    if form_class is None:
+        raise Http404
+    return form_class
+
+
+@require_http_methods(["GET", "POST"])
+def create(request, resident_pk: int, kind: str):
+    resident = get_resident_for_user(request.user, resident_pk)
+    form_class = _form_class(kind)
+    writable = writable_kinds(request.user, resident)
+    if kind not in writable.kinds:
+        raise PermissionDenied
+    if kind in SINGLE_KINDS:
+        existing = entries_for_resident(request.user, resident).filter(kind=kind).first()
+        if existing is not None:
+            return redirect("record:correct", pk=existing.pk)
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        columns, data = form.split()
+        entry = call_service(
+            form,
+            services.entry_create,
+            user=request.user,
+            resident=resident,
+            kind=kind,
+            columns=columns,
+            data=data,
+        )
+        if entry is not None:
+            messages.success(request, _("%(kind)s er gemt.") % {"kind": entry.get_kind_display()})
+            _propose_board_entry(request, entry)
+            return redirect(_after_save(request, entry))
+    return render(
+        request,
+        "record/entry_form.html",
+        {
+            "form": form,
+            "resident": resident,
+            "kind": kind,
+            "kind_label": Kind(kind).label,
+            "next": _safe_next(request),
+        },
+    )
+
+
+def _safe_next(request) -> str:
+    """A same-site path to return to (the visit-day list), or ''."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    return target if target.startswith("/") and not target.startswith("//") else ""
+
+
+def _after_save(request, entry: Entry) -> str:
+    return _safe_next(request) or reverse("record:detail", args=[entry.pk])
+
+
+def _propose_board_entry(request, entry: Entry) -> None:
+    """A crisis plan moved to red proposes putting the resident on the board."""
+    if entry.kind != Kind.CRISIS_PLAN or entry.subtype != "red":
+        return
+    on_board = BoardEntry.objects.filter(
+        resident_id=entry.resident_id, status=EntryStatus.ACTIVE
+    ).exists()
+    if not on_board:
+        request.session["record_board_proposal"] = entry.resident_id
+
+
+@require_GET
+def detail(request, pk: int):
+    entry = get_entry_for_user(request.user, pk)
+    versions = list(entry.versions.select_related("author").order_by("-number"))
+    record(user=request.user, action=Action.VIEW, resident=entry.resident, obj=entry)
+    return render(request, "record/detail.html", _entry_context(request, entry, versions))
+
+
+def _entry_context(request, entry, versions, shown=None) -> dict:
+    form_class = FORMS[entry.kind]
+    shown = shown or entry
+    proposal = request.session.pop("record_board_proposal", None) == entry.resident_id
+    try:
+        get_entry_for_user(request.user, entry.pk, write=True)
+        can_correct = True
+    except PermissionDenied:
+        can_correct = False
+    return {
+        "entry": entry,
+        "shown": shown,
+        "rows": form_class.display(shown),
+        "versions": versions,
+        "can_correct": can_correct,
+        "printable": entry.kind in PLAN_KINDS,
+        "crisis": _crisis_phases(shown) if entry.kind == Kind.CRISIS_PLAN else None,
+        "propose_board": proposal and _may_place_on_board(request.user, entry),
+        "section": SECTION[entry.kind],
+    }
+
+
+def _may_place_on_board(user, entry) -> bool:
+    return entry.team_id in principal_for(user).team_ids
+
+
+def _crisis_phases(state) -> dict:
+    rows = []
+    for phase, signs, resident, facility, team in CrisisPlanForm.PHASE_ROWS:
+        rows.append(
+            {
+                "phase": phase,
+                "label": PHASE_LABEL[phase],
+                "signs": state.data.get(signs, ""),
+                "resident": state.data.get(resident, ""),
+                "facility": state.data.get(facility, ""),
+                "team": state.data.get(team, ""),
+            }
+        )
+    return {
+        "current": state.subtype,
+        "current_label": PHASE_LABEL.get(state.subtype, ""),
+        "phases": rows,
+        "triggers": state.data.get("triggers", ""),
+        "helps": state.data.get("helps", ""),
+        "avoid": state.data.get("avoid", ""),
+        "call_open": state.data.get("call_open", ""),
+        "call_closed": state.data.get("call_closed", ""),
+        "own_words": state.data.get("own_words", False),
+    }
+
+
+@require_GET
+def version(request, pk: int, number: int):
+    entry = get_entry_for_user(request.user, pk)
+    versions = list(entry.versions.select_related("author").order_by("-number"))
+    shown = next((v for v in versions if v.number == number), None)
+    if shown is None:
+        raise Http404
+    record(
+        user=request.user,
+        action=Action.VIEW,
+        resident=entry.resident,
+        obj=entry,
+        detail={"version": number},
+    )
+    context = _entry_context(request, entry, versions, shown=shown)
+    context["old_version"] = shown if number != entry.version else None
+    return render(request, "record/detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def correct(request, pk: int):
+    entry = get_entry_for_user(request.user, pk, write=True)
+    form_class = FORMS[entry.kind]
+    initial = {**form_class.initial_from(entry), "version": entry.version}
+    form = form_class(request.POST or None, initial=initial, correcting=True)
+    if request.method == "POST" and form.is_valid():
+        columns, data = form.split()
+        try:
+            saved = services.entry_correct(
+                user=request.user,
+                entry=entry,
+                version=form.cleaned_data["version"],
+                columns=columns,
+                data=data,
+                reason=form.cleaned_data["correction_reason"],
+            )
+        except StaleVersion as exc:
+            entry = get_entry_for_user(request.user, pk)
+            form.add_error(None, exc)
+            posted = form.data.copy()
+            posted["version"] = str(entry.version)
+            form.data = posted
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Rettelsen er gemt som en ny version."))
+            _propose_board_entry(request, saved)
+            return redirect(_after_save(request, saved))
+    return render(
+        request,
+        "record/entry_form.html",
+        {
+            "form": form,
+            "resident": entry.resident,
+            "kind": entry.kind,
+            "kind_label": entry.get_kind_display(),
+            "entry": entry,
+            "saved_rows": form_class.display(entry),
+            "next": _safe_next(request),
+        },
+    )
+
+
+@require_GET
+def print_plan(request, pk: int):
+    """The treatment or crisis plan on one A4 page (the browser prints it)."""
+    entry = get_entry_for_user(request.user, pk)
+    if entry.kind not in PLAN_KINDS:
+        raise Http404
+    record(
+        user=request.user,
+        action=Action.EXPORT,
+        resident=entry.resident,
+        obj=entry,
+        detail={"print": entry.kind},
+    )
+    return render(
+        request,
+        "record/print.html",
+        {
+            "entry": entry,
+            "rows": FORMS[entry.kind].display(entry),
+            "crisis": _crisis_phases(entry) if entry.kind == Kind.CRISIS_PLAN else None,
+            "printed_at": timezone.localtime(),
+        },
+    )
