@@ -276,6 +276,8 @@ class Attendance(models.Model):
 
 class AgendaReason(models.TextChoices):
     NEW = "new", _("Ny på tavlen")
+    ADMISSION = "admission", _("Indlagt eller udskrevet siden sidste møde")
+    EVENT = "event", _("Hændelse siden sidste møde")
     REVIEW_DUE = "review_due", _("Opfølgning forfalden")
     QUESTION = "question", _("Spørgsmål eller opdatering")
     OPEN_ACTION = "open_action", _("Åben handling fra tidligere møde")

@@ -21,6 +21,7 @@ from btt.errors import StaleVersion, TransitionError
 from consent.selectors import shared_categories
 from courses.models import Course, CourseStatus
 from organisation.models import Membership, Role
+from record.kinds import Kind
 
 from .models import (
     FACILITY_FIELDS,
@@ -353,6 +354,11 @@ def question_answer(*, user, question: Question, answer: str) -> Question:
 # --- meetings -------------------------------------------------------------------------------
 
 
+# Record entries that put a resident on the next agenda (admissions get their own reason).
+EVENT_KINDS = (Kind.ADMISSION, Kind.COMPULSORY, Kind.FORCE, Kind.MEDICATION_FAILURE, Kind.CRISIS)
+EVENT_DAYS = 14  # before a facility's first meeting: events of the last two weeks
+
+
 def _last_closed(facility) -> Meeting | None:
     return (
         Meeting.objects.filter(facility=facility, status=MeetingStatus.CLOSED)
@@ -364,10 +370,12 @@ def _last_closed(facility) -> Meeting | None:
 def build_agenda(
     facility, held_on: datetime.date
 ) -> list[tuple[int, list[str], BoardEntry | None]]:
-    """(resident id, reasons, entry) in agenda order: new on the board, reviews due, questions,
-    open actions, expiring consents, then the rest of the board."""
+    """(resident id, reasons, entry) in agenda order: new on the board, admitted or discharged
+    and other events since the last meeting, reviews due, questions, open actions, expiring
+    consents, then the rest of the board."""
     from consent.models import Consent, ConsentKind
     from consent.selectors import active_q
+    from record.selectors import facility_events_since
 
     last = _last_closed(facility)
     since = last.held_on if last else datetime.date.min
@@ -384,6 +392,21 @@ def build_agenda(
             r.append(AgendaReason.NEW)
         if e.review_on <= held_on:
             r.append(AgendaReason.REVIEW_DUE)
+    # Events the facility may see too (the agenda is shared by both sectors), since the last
+    # meeting; before the first meeting, the last two weeks.
+    events_since = last.held_on if last else held_on - datetime.timedelta(days=EVENT_DAYS)
+    events = (
+        facility_events_since(facility, events_since)
+        .filter(kind__in=EVENT_KINDS)
+        .order_by()
+        .values_list("resident_id", "kind")
+        .distinct()
+    )
+    for rid, kind in events:
+        reason = AgendaReason.ADMISSION if kind == Kind.ADMISSION else AgendaReason.EVENT
+        r = reasons.setdefault(rid, [])
+        if reason not in r:
+            r.append(reason)
     for rid in Question.objects.filter(facility=facility, answered_at__isnull=True).values_list(
         "resident_id", flat=True
     ):
@@ -408,6 +431,8 @@ def build_agenda(
         reasons[rid].append(AgendaReason.CONSENT_EXPIRING)
     order = [
         AgendaReason.NEW,
+        AgendaReason.ADMISSION,
+        AgendaReason.EVENT,
         AgendaReason.REVIEW_DUE,
         AgendaReason.QUESTION,
         AgendaReason.OPEN_ACTION,
@@ -422,6 +447,7 @@ def build_agenda(
 
     agenda = []
     for rid, rs in sorted(reasons.items(), key=rank):
+        rs.sort(key=order.index)
         agenda.append((rid, rs or [AgendaReason.ON_BOARD], by_resident.get(rid)))
     return agenda
 

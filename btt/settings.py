@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "board",
     "agreements",
     "record",
+    "earlywarning",
+    "indicators",
     "audit",
 ]
 

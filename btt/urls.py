@@ -21,6 +21,8 @@ urlpatterns = [
     path("tavle/", include("board.urls")),
     path("samarbejdsaftaler/", include("agreements.urls")),
     path("", include("record.urls")),
+    path("opfoelgning/", include("indicators.urls")),
+    path("tidlig-opsporing/", include("earlywarning.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -203,3 +203,15 @@ def ward_lookup(user, raw_identifier: str) -> Course | None:
         .prefetch_related("team_contacts")
         .first()
     )
+
+
+def earlier_courses(user, referral: Referral) -> list[Course]:
+    """The resident's other courses the user may see, newest first: a re-referral shows how
+    earlier courses went and how they ended."""
+    return list(
+        courses_visible_to(user)
+        .filter(resident_id=referral.resident_id)
+        .exclude(referral_id=referral.pk)
+        .select_related("team")
+        .order_by("-started_on", "-id")
+    )

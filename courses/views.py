@@ -11,6 +11,8 @@ from audit.services import record, record_shown
 from btt.errors import StaleVersion
 from btt.forms import call_service
 from organisation.access import principal_for, require
+from record.kinds import Kind
+from record.selectors import entries_for_resident
 from residents.selectors import get_resident_for_user
 from residents.services import resident_find_or_create
 
@@ -26,6 +28,7 @@ from .forms import (
     WardLookupForm,
 )
 from .selectors import (
+    earlier_courses,
     get_concern_for_user,
     get_course_for_user,
     get_referral_for_user,
@@ -206,6 +209,7 @@ def referral_detail(request, pk: int):
         {
             "referral": referral,
             "course": getattr(referral, "course", None),
+            "earlier_courses": earlier_courses(request.user, referral),
             "can_decide": referral.status == "pending"
             and referral.team_id in principal.decider_team_ids,
             "can_withdraw": referral.status == "pending" and referral.team_id in principal.team_ids,
@@ -260,7 +264,15 @@ def referral_decide(request, pk: int):
             )
             if done is not None:
                 return redirect("courses:referral_detail", pk=referral.pk)
-    return render(request, "courses/referral_decide.html", {"form": form, "referral": referral})
+    return render(
+        request,
+        "courses/referral_decide.html",
+        {
+            "form": form,
+            "referral": referral,
+            "earlier_courses": earlier_courses(request.user, referral),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -364,7 +376,14 @@ def course_end(request, pk: int):
         if done is not None:
             return redirect("courses:course_detail", pk=course.pk)
         course = get_course_for_user(request.user, pk, decide=True)
-    return render(request, "courses/course_end.html", {"form": form, "course": course})
+    end_plan = (
+        entries_for_resident(request.user, course.resident).filter(kind=Kind.END_PLAN).first()
+    )
+    return render(
+        request,
+        "courses/course_end.html",
+        {"form": form, "course": course, "end_plan": end_plan, "can_plan": True},
+    )
 
 
 # --- Ward look-up ------------------------------------------------------------------------

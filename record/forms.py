@@ -89,6 +89,8 @@ def integer(label, *, min_value=0, max_value=1000, required=False, help_text="")
 
 class EntryForm(Form):
     kind: str = ""
+    # the page to return to after saving (checked in the view), posted beside the fields
+    allowed_extra_fields = ("next",)
     until_before_start = _("Slutdatoen kan ikke ligge før startdatoen.")
     # fields shown first on a quick entry; the rest follow
     occurred_on = date(_("Dato"))
@@ -173,6 +175,14 @@ class EntryForm(Form):
             if shown:
                 rows.append((str(field.label), shown))
         return rows
+
+    @classmethod
+    def values(cls, state) -> dict[str, str]:
+        """Field name → the value as shown (choice labels, dd.mm.yyyy dates; "" if empty)."""
+        return {
+            name: _shown(field, getattr(state, name) if name in COLUMNS else state.data.get(name))
+            for name, field in cls.base_fields.items()
+        }
 
 
 def _json_safe(value):
@@ -548,6 +558,7 @@ class VisitForm(EntryForm):
         _("Planlagt eller akut"),
         [("planned", _("Planlagt")), ("ad_hoc", _("Ikke planlagt"))],
     )
+    planned.initial = "planned"  # most visits are the agreed ones: one click less
     note = text(_("Notat"), rows=5, max_length=5000)
     participants = line(_("Deltagere ud over beboeren"), required=False, max_length=300)
 

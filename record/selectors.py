@@ -197,3 +197,17 @@ def readmission_ids(resident_ids, days: int = 30) -> set[int]:
         if end is not None:
             last_discharge[resident_id] = max(end, previous or end)
     return result
+
+
+def facility_events_since(facility, since: datetime.date) -> QuerySet[Entry]:
+    """Entries about residents living at ``facility`` now that began or ended after ``since``
+    and that the facility's staff may read (the rule of ``entries_visible_to`` for housing
+    staff): what the facility recorded itself, and the team's entries whose category an active
+    sharing consent to the facility covers. For the board meeting's agenda, which both sectors
+    see."""
+    qs = Entry.objects.annotate(current_facility=_current_facility()).filter(
+        current_facility=facility.pk
+    )
+    own = Q(sector=Sector.FACILITY, facility_id=F("current_facility"))
+    recent = Q(occurred_on__gt=since) | Q(occurred_until__gt=since)
+    return qs.filter(own | _shared_with_current_facility()).filter(recent)

@@ -3,6 +3,9 @@ corrections and the printable plans. Gatekeeper → form → service → redirec
 
 from __future__ import annotations
 
+import datetime
+
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -21,7 +24,7 @@ from organisation.access import principal_for
 from residents.selectors import get_resident_for_user
 
 from . import services
-from .forms import FORMS, PHASE_LABEL, CrisisPlanForm
+from .forms import EARLIEST, FORMS, PHASE_LABEL, CrisisPlanForm
 from .kinds import SECTION, SINGLE_KINDS, Kind, Section, kinds_in
 from .models import Entry
 from .selectors import (
@@ -44,9 +47,13 @@ def overview(request, resident_pk: int):
     resident = get_resident_for_user(request.user, resident_pk)
     entries = entries_for_resident(request.user, resident)
     latest = list(
-        entries.filter(kind__in=[*kinds_in(Section.ASSESSMENTS), *kinds_in(Section.PLANS)]).filter(
-            latest_q()
-        )
+        entries.filter(
+            kind__in=[
+                *kinds_in(Section.ASSESSMENTS),
+                *kinds_in(Section.PLANS),
+                Kind.MEDICATION_REVIEW,
+            ]
+        ).filter(latest_q())
     )
     overdue = set(
         entries.filter(pk__in=[e.pk for e in latest])
@@ -68,6 +75,8 @@ def overview(request, resident_pk: int):
             ]
         ).order_by("-occurred_on", "-id")[: RECENT * 2]
     )
+    for entry in (*latest, *medication, *recent):
+        entry.shown = FORMS[entry.kind].values(entry)
     writable = writable_kinds(request.user, resident)
     record(
         user=request.user,
@@ -81,21 +90,41 @@ def overview(request, resident_pk: int):
         (section.label, [(k, Kind(k).label) for k in kinds_in(section) if k in writable.kinds])
         for section in Section
     ]
+    review = by_kind.get(Kind.MEDICATION_REVIEW)
+
+    def rows(kinds):
+        """(kind, label, latest entry or None) for the kinds shown or writable."""
+        return [
+            (k, Kind(k).label, by_kind.get(k)) for k in kinds if k in by_kind or k in writable.kinds
+        ]
+
     return render(
         request,
         "record/overview.html",
         {
             "resident": resident,
-            "plans": [by_kind.get(k) for k in PLAN_KINDS if by_kind.get(k)],
-            "end_plan": by_kind.get(Kind.END_PLAN),
-            "assessments": [by_kind[k] for k in kinds_in(Section.ASSESSMENTS) if k in by_kind],
+            "plans": rows([*PLAN_KINDS, *([Kind.END_PLAN] if Kind.END_PLAN in by_kind else [])]),
+            "assessments": rows(kinds_in(Section.ASSESSMENTS)),
             "medication": medication,
+            "medication_review": review,
+            "fmk_checked_on": _fmk_checked_on([*medication, *([review] if review else [])]),
             "recent": recent,
             "groups": [(label, kinds) for label, kinds in groups if kinds],
             "writable": writable,
             "single_existing": {k for k in SINGLE_KINDS if k in by_kind},
         },
     )
+
+
+def _fmk_checked_on(entries) -> datetime.date | None:
+    """The latest date the Shared Medication Record (FMK) was checked, of those recorded."""
+    days = []
+    for entry in entries:
+        try:
+            days.append(datetime.date.fromisoformat(entry.data.get("fmk_checked_on") or ""))
+        except (TypeError, ValueError):
+            continue
+    return max(days, default=None)
 
 
 def _form_class(kind: str):
@@ -116,7 +145,10 @@ def create(request, resident_pk: int, kind: str):
         existing = entries_for_resident(request.user, resident).filter(kind=kind).first()
         if existing is not None:
             return redirect("record:correct", pk=existing.pk)
-    form = form_class(request.POST or None)
+    form = form_class(
+        request.POST if request.method == "POST" else None,  # an empty POST is bound too
+        initial=_initial_from_query(form_class, request.GET),
+    )
     if request.method == "POST" and form.is_valid():
         columns, data = form.split()
         entry = call_service(
@@ -143,6 +175,31 @@ def create(request, resident_pk: int, kind: str):
             "next": _safe_next(request),
         },
     )
+
+
+def _initial_from_query(form_class, query) -> dict:
+    """Initial values from the link that opened the form (the visit-day list preselects a
+    planned visit at the facility, on the day of the visit): only a known choice of a
+    single-choice field, and a date for ``occurred_on`` that is not in the future."""
+    today = timezone.localdate()
+    initial = {"occurred_on": today}
+    for name, field in form_class.base_fields.items():
+        value = query.get(name)
+        if not value:
+            continue
+        if isinstance(field, forms.ChoiceField) and not isinstance(
+            field, forms.MultipleChoiceField
+        ):
+            if value in {str(key) for key, _label in field.choices if key != ""}:
+                initial[name] = value
+        elif name == "occurred_on":
+            try:
+                day = datetime.date.fromisoformat(value)
+            except ValueError:
+                continue
+            if EARLIEST <= day <= today:
+                initial[name] = day
+    return initial
 
 
 def _safe_next(request) -> str:
@@ -250,7 +307,9 @@ def correct(request, pk: int):
     entry = get_entry_for_user(request.user, pk, write=True)
     form_class = FORMS[entry.kind]
     initial = {**form_class.initial_from(entry), "version": entry.version}
-    form = form_class(request.POST or None, initial=initial, correcting=True)
+    form = form_class(
+        request.POST if request.method == "POST" else None, initial=initial, correcting=True
+    )
     if request.method == "POST" and form.is_valid():
         columns, data = form.split()
         try:
@@ -274,6 +333,8 @@ def correct(request, pk: int):
             messages.success(request, _("Rettelsen er gemt som en ny version."))
             _propose_board_entry(request, saved)
             return redirect(_after_save(request, saved))
+    # the form shows the saved entry: a read like any other
+    record(user=request.user, action=Action.VIEW, resident=entry.resident, obj=entry)
     return render(
         request,
         "record/entry_form.html",
@@ -310,5 +371,20 @@ def print_plan(request, pk: int):
             "rows": FORMS[entry.kind].display(entry),
             "crisis": _crisis_phases(entry) if entry.kind == Kind.CRISIS_PLAN else None,
             "printed_at": timezone.localtime(),
+            "density": print_density(entry),
         },
     )
+
+
+# Characters of plan text above which the print uses smaller type to stay on one A4 page.
+PRINT_DENSE, PRINT_DENSER = 4500, 7000
+
+
+def print_density(entry) -> str:
+    """How much the plan's text must shrink to fit one A4 page: "", "dense" or "denser"."""
+    chars = sum(len(value) for value in entry.data.values() if isinstance(value, str))
+    if chars > PRINT_DENSER:
+        return "denser"
+    if chars > PRINT_DENSE:
+        return "dense"
+    return ""

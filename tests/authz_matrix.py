@@ -156,6 +156,18 @@ from tests.authz_agreements_activities import RULES as _ACTIVITIES  # noqa: E402
 MATRIX.update(_AGREEMENTS)
 MATRIX.update(_ACTIVITIES)
 
+from tests.authz_earlywarning import RULES as _EARLYWARNING  # noqa: E402
+
+MATRIX.update(_EARLYWARNING)
+
+from tests.authz_record import RULES as _RECORD  # noqa: E402
+
+MATRIX.update(_RECORD)
+
+from tests.authz_indicators import RULES as _INDICATORS  # noqa: E402
+
+MATRIX.update(_INDICATORS)
+
 # URL namespaces covered by their own tests instead of this matrix, with the reason.
 EXEMPT_NAMESPACES = {
     # Django admin: is_staff plus model permissions, scoped per region (organisation/admin.py);

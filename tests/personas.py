@@ -55,6 +55,11 @@ class World:
     action_open: object
     question_open: object  # housing staff's open question about resident_in_course
     agreement: object  # team A and facility A1's agreement, signed by both leaders: in force
+    # course record of resident_in_course (record.services, payloads from record/tests/samples)
+    crisis_plan: object  # team entry, category plans (not in the partial consent); 2 versions
+    visit_note: object  # team entry of a team-only kind (visit): never shared
+    facility_admission: object  # recorded by housing_staff (sector facility), category admissions
+    medication: object  # team entry by the doctor; a kind only prescribing professions write
 
 
 def _member(role, profession, **scope):
@@ -206,4 +211,39 @@ def build_world() -> World:
     agreement_services.agreement_sign(user=team_leader, agreement=agreement)
     agreement_services.agreement_sign(user=housing_leader, agreement=agreement)
     agreement.refresh_from_db()
+    from record.tests.samples import correct_entry, make_entry
+
+    crisis_plan = make_entry(
+        team_nurse,
+        resident_in_course,
+        "crisis_plan",
+        red_signs="Dorte hører stemmer fra naboens lejlighed og holder op med at spise.",
+        helps="En rolig stemme, en kop te og en gåtur ved søen.",
+    )
+    crisis_plan = correct_entry(
+        team_doctor,
+        crisis_plan,
+        reason="Gul fase efter samtalen i dag",
+        subtype="yellow",
+        red_signs="Dorte hører stemmer fra naboens lejlighed og holder op med at spise.",
+        helps="En rolig stemme, en kop te og en gåtur ved søen.",
+    )
+    visit_note = make_entry(
+        team_nurse,
+        resident_in_course,
+        "visit",
+        note="Samtale i haven med Dorte om søvnen og savnet af hunden.",
+    )
+    facility_admission = make_entry(
+        housing_staff,
+        resident_in_course,
+        "admission",
+        note="Kørt til akutmodtagelsen af aftenvagten efter en urolig nat.",
+    )
+    medication = make_entry(
+        team_doctor,
+        resident_in_course,
+        "medication",
+        reason="Søvnbesvær og uro om aftenen (verdens medicin)",
+    )
     return World(**{k: v for k, v in locals().items() if k in World.__dataclass_fields__})

@@ -35,7 +35,7 @@ from organisation.models import Team
 from organisation.selectors import get_facility_for_user
 from residents.selectors import get_resident_for_user
 
-from .. import selectors, services
+from .. import prefill, selectors, services
 from ..forms import (
     COLUMN_LABELS,
     COLUMN_ORDER,
@@ -485,6 +485,7 @@ def entry_create(request, resident_pk: int):
     if course is not None:
         withheld = _withheld_for(request.user, placement.sector, resident)
         initial = {"housing_contact": course.facility_contact}
+        initial.update(prefill.initial(request.session, resident.pk))
         form = EntryForm(
             request.POST or None,
             sector=placement.sector,
@@ -500,6 +501,7 @@ def entry_create(request, resident_pk: int):
             except ValidationError as exc:
                 _add_service_errors(form, exc)
             else:
+                prefill.clear(request.session, resident.pk)
                 messages.success(
                     request, _("%(name)s er sat på tavlen.") % {"name": resident.full_name}
                 )

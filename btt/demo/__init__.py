@@ -5,6 +5,9 @@
 - ``residents``: residents, identifiers, residences, concerns, referrals and courses.
 - ``plan``: ``build_plan`` puts regions together deterministically for a seed.
 - ``write``: ``write_plan`` saves a plan with ``bulk_create`` in one transaction.
+- Written after the plan, from what is in the database: ``extras`` (authenticator secrets,
+  consents), ``board``, ``agreements`` and ``record`` (the course record, with the densest
+  resident's ten years of history; its texts in ``record_texts``).
 """
 
 from .common import ADMIN_GROUP_NAME, BIRTH_ANCHOR, DEFAULT_SEED, DEMO_PASSWORD

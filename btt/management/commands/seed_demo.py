@@ -13,6 +13,7 @@ from btt.demo import DEFAULT_SEED, DEMO_PASSWORD, build_plan, write_plan
 from btt.demo.agreements import agreements_summary, write_demo_agreements
 from btt.demo.board import board_summary, write_demo_board
 from btt.demo.extras import write_demo_consents, write_demo_devices
+from btt.demo.record import record_summary, write_demo_record
 from organisation.models import Region
 
 
@@ -63,6 +64,7 @@ class Command(BaseCommand):
         self.stdout.write(f"{consents} consents; authenticator secrets for the README users.")
         self.stdout.write(board_summary(write_demo_board(options["seed"])))
         self.stdout.write(agreements_summary(write_demo_agreements(options["seed"])))
+        self.stdout.write(record_summary(write_demo_record(options["seed"])))
         elapsed = time.perf_counter() - started
         self._summary(plan, elapsed)
 

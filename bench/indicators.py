@@ -1,0 +1,120 @@
+"""Server time of the follow-up dashboards over ten years of national-scale history (five
+regions, 25 teams, 350 facilities, 13,500 residents of whom about 7,000 are in course at the
+end, about 1.9 million record entries; indicators/history.py). Median and
+95th percentile over N requests through Django's test client (no network), on the database
+DATABASE_URL names, and the number of SQL queries of each page.
+
+    .venv/bin/python -m bench.indicators                       # SQLite
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/btt_bench_ind .venv/bin/python -m bench.indicators
+    BENCH_N=50 BENCH_RESIDENTS=13500 BENCH_YEARS=10 ...        # the defaults
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "btt.settings_test")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.db.models import Count  # noqa: E402
+from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
+from tests.clients import SignInClient  # noqa: E402
+
+N = int(os.environ.get("BENCH_N", "50"))
+
+
+def measure(client, url) -> tuple[float, float, int]:
+    for _ in range(3):
+        client.get(url)
+    times = []
+    for _ in range(N):
+        started = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - started) * 1000)
+        if response.status_code != 200:
+            raise SystemExit(f"{url} answered {response.status_code}")
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(url)
+    times.sort()
+    return statistics.median(times), times[int(0.95 * (len(times) - 1))], len(ctx.captured_queries)
+
+
+def main() -> None:
+    from django.conf import settings
+
+    from indicators.history import Size, generate
+    from organisation.models import Membership, Region
+    from record.models import Entry
+
+    setup_test_environment()
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        size = Size(
+            residents=int(os.environ.get("BENCH_RESIDENTS", str(Size.residents))),
+            years=int(os.environ.get("BENCH_YEARS", "10")),
+        )
+        started = time.perf_counter()
+        writer = generate(size)
+        print(f"history written in {time.perf_counter() - started:.0f} s:")
+        for label, n in sorted(writer.counts.items()):
+            print(f"  {label}: {n}")
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        settings.DEBUG = False
+        region = (
+            Region.objects.annotate(n=Count("teams__facilities__residences")).order_by("-n").first()
+        )
+        team = region.teams.annotate(n=Count("courses")).order_by("-n").first()
+        facility = team.facilities.annotate(n=Count("residences")).order_by("-n").first()
+        entries = Entry.objects.filter(team__region=region).count()
+        planner = Membership.objects.filter(region=region, role="region_admin").first().user
+        leader = Membership.objects.filter(team=team, role="team_leader").first().user
+        print(f"database: {connection.vendor}; {N} requests per page")
+        print(f"region: {region.name}, {entries} record entries over {size.years} years")
+        first = writer.start.isoformat()
+        region_url = reverse("indicators:region", args=[region.pk])
+        pages = [
+            (planner, "region dashboard (default: 12 quarters)", region_url),
+            (planner, "region dashboard (36 months)", region_url + "?inddeling=maaned"),
+            (
+                planner,
+                "region dashboard (10 years by quarter)",
+                region_url + f"?fra={first}&inddeling=kvartal",
+            ),
+            (
+                leader,
+                "team dashboard (default: 36 months)",
+                reverse("indicators:team", args=[team.pk]),
+            ),
+            (
+                leader,
+                "facility dashboard (default: 36 months)",
+                reverse("indicators:facility", args=[facility.pk]),
+            ),
+            (
+                planner,
+                "region export, all tables (xlsx)",
+                reverse("indicators:export", args=["region", region.pk, "xlsx"]),
+            ),
+        ]
+        for user, label, url in pages:
+            client = SignInClient()
+            client.force_login(user)
+            median, p95, queries = measure(client, url)
+            print(f"{label}: median {median:.1f} ms, p95 {p95:.1f} ms, {queries} queries")
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,293 @@
+"""Reads for early warning: the team's thresholds, the rules' hits computed in the database,
+the suggestions and the rules' hit rate. Everything is scoped to a team the user belongs to;
+the views check that first.
+
+The hits are computed for the whole team with one query per rule (entries counted per resident
+over the rule's window, grouped in the database), plus one query for the candidates: residents
+in an active course in the team who are not on a board.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.utils import timezone
+
+from board.models import BoardEntry, EntryStatus
+from courses.models import Course, CourseStatus
+from organisation.access import principal_for, require
+from record.models import Entry
+
+from .models import DECIDED, Suggestion, SuggestionStatus, WarningSetting
+from .rules import RULES, RULES_BY_CODE, RuleKind, WarningRule
+
+
+@dataclass(frozen=True)
+class Threshold:
+    rule: WarningRule
+    enabled: bool
+    count: int | None
+    days: int | None
+    customised: bool = False
+
+    @property
+    def text(self) -> str:
+        return self.rule.threshold_text(self.count, self.days)
+
+
+def thresholds(team) -> dict[str, Threshold]:
+    """Every rule's threshold for the team: its own setting, or the default."""
+    rows = {s.rule: s for s in WarningSetting.objects.filter(team=team)}
+    result = {}
+    for rule in RULES:
+        row = rows.get(rule.code)
+        if row is None:
+            result[rule.code] = Threshold(rule, True, rule.default_count, rule.default_days)
+        else:
+            result[rule.code] = Threshold(
+                rule,
+                row.enabled,
+                row.count if rule.uses_count and row.count else rule.default_count,
+                row.days if rule.uses_days and row.days else rule.default_days,
+                customised=True,
+            )
+    return result
+
+
+@dataclass(frozen=True)
+class Candidate:
+    course_id: int
+    resident_id: int
+    started_on: datetime.date
+
+
+@dataclass(frozen=True)
+class Hit:
+    resident_id: int
+    course_id: int
+    rule: str
+    explanation: str
+    evidence_at: datetime.datetime
+
+
+def candidates(team) -> list[Candidate]:
+    """Residents in an active course in the team who are not on a board now."""
+    on_board = BoardEntry.objects.filter(
+        resident=OuterRef("resident_id"), status=EntryStatus.ACTIVE
+    )
+    rows = (
+        Course.objects.filter(team=team, status=CourseStatus.ACTIVE)
+        .filter(~Exists(on_board))
+        .order_by()
+        .values_list("pk", "resident_id", "started_on")
+    )
+    return [Candidate(*row) for row in rows]
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def team_hits(
+    team,
+    *,
+    today: datetime.date | None = None,
+    found: list[Candidate] | None = None,
+    limits: dict[str, Threshold] | None = None,
+) -> list[Hit]:
+    """Every rule's hits among the team's candidates: one query per enabled rule."""
+    today = today or timezone.localdate()
+    found = candidates(team) if found is None else found
+    if not found:
+        return []
+    limits = thresholds(team) if limits is None else limits
+    by_resident = {c.resident_id: c for c in found}
+    ids = sorted(by_resident)
+    entries = Entry.objects.filter(
+        team=team, resident_id__in=ids, occurred_on__lte=today
+    ).order_by()
+    hits: list[Hit] = []
+    for code, threshold in limits.items():
+        if not threshold.enabled:
+            continue
+        rule = threshold.rule
+        if rule.rule_kind == RuleKind.COUNT:
+            since = today - datetime.timedelta(days=threshold.days)
+            rows = (
+                entries.filter(kind__in=rule.kinds, occurred_on__gt=since)
+                .values("resident_id")
+                .annotate(n=Count("id"), latest=Max("recorded_at"))
+                .filter(n__gte=threshold.count)
+                .values_list("resident_id", "n", "latest")
+            )
+            for resident_id, n, latest in rows:
+                hits.append(
+                    Hit(
+                        resident_id,
+                        by_resident[resident_id].course_id,
+                        code,
+                        rule.explain(count=n, days=threshold.days),
+                        latest,
+                    )
+                )
+        elif rule.rule_kind == RuleKind.STATE:
+            rows = entries.filter(kind__in=rule.kinds, subtype=rule.subtype).values_list(
+                "resident_id", "updated_at"
+            )
+            for resident_id, updated_at in rows:
+                hits.append(
+                    Hit(
+                        resident_id,
+                        by_resident[resident_id].course_id,
+                        code,
+                        rule.explain(),
+                        updated_at,
+                    )
+                )
+        elif rule.rule_kind == RuleKind.ABSENCE:
+            since = today - datetime.timedelta(days=threshold.days)
+            last = dict(
+                entries.filter(kind__in=rule.kinds)
+                .values("resident_id")
+                .annotate(last=Max("occurred_on"))
+                .values_list("resident_id", "last")
+            )
+            # the "event" of an absence is the start of the current window without contact:
+            # a dismissal keeps the rule quiet for one full window
+            window_start = _day_start(since + datetime.timedelta(days=1))
+            for candidate in found:
+                last_contact = last.get(candidate.resident_id)
+                if candidate.started_on > since:
+                    continue  # the course is younger than the window
+                if last_contact is not None and last_contact > since:
+                    continue
+                hits.append(
+                    Hit(
+                        candidate.resident_id,
+                        candidate.course_id,
+                        code,
+                        rule.explain(days=threshold.days, last=last_contact),
+                        window_start,
+                    )
+                )
+    return hits
+
+
+# --- suggestions --------------------------------------------------------------------------
+
+
+def open_suggestions(team):
+    return (
+        Suggestion.objects.filter(team=team, status=SuggestionStatus.OPEN)
+        .select_related("resident", "course__facility")
+        .order_by("resident__last_name", "resident__first_name", "resident_id", "rule")
+    )
+
+
+RECENT_DECISIONS = 20
+
+
+def recent_decisions(team, limit: int = RECENT_DECISIONS) -> list[Suggestion]:
+    """The latest decided suggestions, with whether the resident is on a board now."""
+    on_board = BoardEntry.objects.filter(
+        resident=OuterRef("resident_id"), status=EntryStatus.ACTIVE
+    )
+    return list(
+        Suggestion.objects.filter(team=team, status__in=DECIDED)
+        .select_related("resident", "decided_by")
+        .annotate(on_board=Exists(on_board))
+        .order_by("-decided_at", "-id")[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class HitRate:
+    rule: WarningRule
+    threshold: Threshold
+    open: int
+    accepted: int
+    dismissed: int
+    still_on_board: int
+
+    @property
+    def decided(self) -> int:
+        return self.accepted + self.dismissed
+
+    @property
+    def percent(self) -> int | None:
+        """Share of decided suggestions that were accepted, in whole per cent."""
+        if not self.decided:
+            return None
+        return round(100 * self.accepted / self.decided)
+
+    @property
+    def on_board_percent(self) -> int | None:
+        if not self.accepted:
+            return None
+        return round(100 * self.still_on_board / self.accepted)
+
+
+def hit_rates(team, limits: dict[str, Threshold]) -> list[HitRate]:
+    """Per rule: open, accepted and dismissed suggestions, and of the accepted ones how many
+    residents are on the board now with an entry made after the acceptance. One query."""
+    placed = BoardEntry.objects.filter(
+        resident=OuterRef("resident_id"),
+        status=EntryStatus.ACTIVE,
+        created_at__gte=OuterRef("decided_at"),
+    )
+    accepted = Q(status=SuggestionStatus.ACCEPTED)
+    rows = {
+        row["rule"]: row
+        for row in Suggestion.objects.filter(team=team)
+        .order_by()
+        .values("rule")
+        .annotate(
+            n_open=Count("id", filter=Q(status=SuggestionStatus.OPEN)),
+            n_accepted=Count("id", filter=accepted),
+            n_dismissed=Count("id", filter=Q(status=SuggestionStatus.DISMISSED)),
+            n_on_board=Count("id", filter=accepted & Q(Exists(placed))),
+        )
+    }
+    result = []
+    for rule in RULES:
+        row = rows.get(rule.code, {})
+        result.append(
+            HitRate(
+                rule=rule,
+                threshold=limits[rule.code],
+                open=row.get("n_open", 0),
+                accepted=row.get("n_accepted", 0),
+                dismissed=row.get("n_dismissed", 0),
+                still_on_board=row.get("n_on_board", 0),
+            )
+        )
+    return result
+
+
+def get_suggestion_for_user(user, pk: int) -> Suggestion:
+    """A suggestion of one of the user's teams (404 otherwise)."""
+    principal = principal_for(user)
+    suggestion = (
+        Suggestion.objects.filter(pk=pk, team_id__in=principal.team_ids)
+        .select_related("resident", "team", "course__facility")
+        .first()
+    )
+    require(suggestion is not None)
+    return suggestion
+
+
+def resident_open_suggestions(suggestion: Suggestion) -> list[Suggestion]:
+    """The resident's open suggestions in the suggestion's team (acted on together)."""
+    return list(
+        Suggestion.objects.filter(
+            team_id=suggestion.team_id,
+            resident_id=suggestion.resident_id,
+            status=SuggestionStatus.OPEN,
+        ).order_by("rule")
+    )
+
+
+def rule_for(code: str) -> WarningRule:
+    return RULES_BY_CODE[code]

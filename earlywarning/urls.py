@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "earlywarning"
+urlpatterns = [
+    path("team/<int:team_pk>/", views.suggestion_list, name="list"),
+    path("team/<int:team_pk>/taerskler/", views.thresholds, name="thresholds"),
+    path("forslag/<int:pk>/accepter/", views.suggestion_accept, name="accept"),
+    path("forslag/<int:pk>/afvis/", views.suggestion_dismiss, name="dismiss"),
+]

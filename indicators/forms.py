@@ -1,0 +1,106 @@
+"""The period and options of a dashboard or an export (read from the query string)."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django import forms
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+
+from btt.forms import DateInput, Form
+
+from .adherence import MEDICATION_REVIEW_CHOICES, MEDICATION_REVIEW_DAYS
+from .before_after import DEFAULT_WINDOW, WINDOW_CHOICES
+from .periods import GRANULARITIES, MAX_YEARS, MONTH, Period, default_period, make_period
+
+EARLIEST = datetime.date(2000, 1, 1)
+
+
+@dataclass(frozen=True)
+class Options:
+    period: Period
+    window: int = DEFAULT_WINDOW
+    medication_days: int = MEDICATION_REVIEW_DAYS
+
+    def query(self) -> str:
+        return urlencode(
+            {
+                "fra": self.period.start.isoformat(),
+                "til": self.period.end.isoformat(),
+                "inddeling": self.period.granularity,
+                "vindue": self.window,
+                "medicin": self.medication_days,
+            }
+        )
+
+
+class PeriodForm(Form):
+    fra = forms.DateField(label=_("Fra"), required=False, widget=DateInput())
+    til = forms.DateField(label=_("Til og med"), required=False, widget=DateInput())
+    inddeling = forms.ChoiceField(label=_("Inddeling"), choices=GRANULARITIES, required=False)
+    vindue = forms.TypedChoiceField(
+        label=_("Før og efter tavlen: vindue"),
+        choices=[(d, _("%(days)s dage") % {"days": d}) for d in WINDOW_CHOICES],
+        coerce=int,
+        required=False,
+    )
+    medicin = forms.TypedChoiceField(
+        label=_("Medicingennemgang inden for"),
+        choices=[(d, _("%(days)s dage") % {"days": d}) for d in MEDICATION_REVIEW_CHOICES],
+        coerce=int,
+        required=False,
+    )
+    allowed_extra_fields = ("tabel",)
+
+    def clean(self):
+        cleaned = super().clean()
+        today = timezone.localdate()
+        start, end = cleaned.get("fra"), cleaned.get("til")
+        if end is not None and end > today:
+            self.add_error("til", _("Slutdatoen kan ikke ligge efter i dag."))
+        if start is not None and start < EARLIEST:
+            self.add_error("fra", _("Startdatoen kan ikke ligge før 1. januar 2000."))
+        if start is not None and end is not None:
+            if start > end:
+                self.add_error("til", _("Slutdatoen skal ligge efter startdatoen."))
+            elif (end - start).days > MAX_YEARS * 366:
+                self.add_error(
+                    "fra", _("Vælg en periode på højst %(years)s år.") % {"years": MAX_YEARS}
+                )
+        return cleaned
+
+    def __init__(self, *args, granularity: str = MONTH, **kwargs):
+        """``granularity``: the default (quarters for a region, months for a team)."""
+        super().__init__(*args, **kwargs)
+        self.default_granularity = granularity
+        for field in self.fields.values():
+            field.show_optional = False
+
+    def options(self) -> Options:
+        """The chosen options; the defaults where a value is missing or the form is invalid
+        (the errors are shown on the page). An empty form shows the options in use."""
+        default = default_period(granularity=self.default_granularity)
+        if not self.is_bound:
+            options = Options(default)
+            self.initial = {
+                "fra": default.start,
+                "til": default.end,
+                "inddeling": default.granularity,
+                "vindue": options.window,
+                "medicin": options.medication_days,
+            }
+            return options
+        if not self.is_valid():
+            return Options(default)
+        data = self.cleaned_data
+        end = data.get("til") or default.end
+        granularity = data.get("inddeling") or self.default_granularity
+        start = data.get("fra") or default_period(end, granularity).start
+        return Options(
+            make_period(start, end, granularity),
+            window=data.get("vindue") or DEFAULT_WINDOW,
+            medication_days=data.get("medicin") or MEDICATION_REVIEW_DAYS,
+        )
