@@ -72,7 +72,9 @@ def test_leader_drills_down_exports_and_accepts_a_suggestion(page: Page, live_wo
 
     # the dashboard: the team's figures, charts with tables beside them
     page.get_by_role("link", name="Opfølgning", exact=True).click()
-    expect(page.get_by_role("heading", name="Opfølgning: Botilbudsteam Nord", level=1)).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Opfølgning: Botilbudsteam Nord", level=1)
+    ).to_be_visible()
     expect(page.get_by_role("img", name="Beboere i forløb og på tavlen")).to_be_visible()
     screenshot(page, "indicators-team.png")
     assert_accessible(page)
@@ -89,7 +91,9 @@ def test_leader_drills_down_exports_and_accepts_a_suggestion(page: Page, live_wo
     with page.expect_download() as info:
         page.get_by_role("link", name="Hent alle tabeller (Excel)").click()
     download = info.value
-    assert re.fullmatch(r"opfoelgning-botilbud-\d+-alle-tabeller-\d{8}\.xlsx", download.suggested_filename)
+    assert re.fullmatch(
+        r"opfoelgning-botilbud-\d+-alle-tabeller-\d{8}\.xlsx", download.suggested_filename
+    )
     path = tmp_path / download.suggested_filename
     download.save_as(path)
     book = load_workbook(path)
@@ -103,7 +107,9 @@ def test_leader_drills_down_exports_and_accepts_a_suggestion(page: Page, live_wo
     # the early-warning suggestions, from the team's board
     page.get_by_role("link", name="Tavle", exact=True).click()
     page.get_by_role("link", name="Forslag til tavlen (tidlig opsporing)").click()
-    expect(page.get_by_role("heading", name="Forslag til tavlen: Botilbudsteam Nord")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Forslag til tavlen: Botilbudsteam Nord")
+    ).to_be_visible()
     page.get_by_role("button", name="Sæt Bent Browsersen på tavlen").click()
     expect(page.get_by_text("Forslaget er accepteret")).to_be_visible()
     need = page.get_by_label("Uddybning af behov for intensiveret indsats")
