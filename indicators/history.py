@@ -129,7 +129,8 @@ class HistoryWriter:
         users, memberships = [], []
 
         def user(name: str) -> User:
-            u = User(username=name, first_name="Historik", last_name=name, password="!")  # noqa: S106
+            u = User(username=name, first_name="Historik", last_name=name)
+            u.set_unusable_password()
             users.append(u)
             return u
 

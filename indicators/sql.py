@@ -140,7 +140,7 @@ def _with(
         cast = "CAST(%s AS DATE)" if _pg() else "%s"
     rows = ", ".join(f"({int(i)}, {cast}, {cast})" for i in range(len(bounds)))
     params = [adapt(day) for start, end in bounds for day in (start, end)]
-    sql = f"WITH b(idx, s, e) AS (VALUES {rows}), i AS MATERIALIZED ({inner_sql}) "  # noqa: S608
+    sql = f"WITH b(idx, s, e) AS (VALUES {rows}), i AS MATERIALIZED ({inner_sql}) "  # noqa: S608  # nosec B608
     return sql, [*params, *inner_params]
 
 
@@ -181,7 +181,7 @@ def entry_counts(team_ids: list[int], kinds: list[str], bounds: list[tuple]) -> 
     kind_rows = ", ".join("(%s)" for _k in kinds)
     params = [adapt(day_) for start, end in bounds for day_ in (start, end)] + list(kinds)
     sql = (
-        f"WITH b(idx, s, e) AS (VALUES {buckets}), u(id) AS (VALUES {units}), "  # noqa: S608
+        f"WITH b(idx, s, e) AS (VALUES {buckets}), u(id) AS (VALUES {units}), "  # noqa: S608  # nosec B608
         f"k(kind) AS (VALUES {kind_rows}) "
         f"SELECT u.id, k.kind, b.idx, (SELECT COUNT(*) FROM {table} e WHERE e.{team} = u.id "
         f"AND e.{kind} = k.kind AND e.{day} >= b.s AND e.{day} < b.e) FROM b, u, k"
@@ -204,7 +204,7 @@ def count_by_bucket(
     pick, group = _unit_parts(unit, annotations)
     head, params = _with(qs, annotations, bounds, moments=True)
     sql = (
-        f"{head}SELECT {pick}b.idx, {', '.join(names)} FROM i "  # noqa: S608
+        f"{head}SELECT {pick}b.idx, {', '.join(names)} FROM i "  # noqa: S608  # nosec B608
         f"JOIN b ON i.{q('_at')} >= b.s AND i.{q('_at')} < b.e GROUP BY {group}b.idx"
     )
     return _keyed(_run(sql, params), unit)
@@ -237,7 +237,7 @@ def distinct_active(
         conditions.append(f"(i.{q('_ro')} IS NULL OR i.{q('_ro')} > {first})")
     head, params = _with(qs, annotations, bounds)
     sql = (
-        f"{head}SELECT {pick}b.idx, COUNT(DISTINCT i.{q('_who')}) FROM i "  # noqa: S608
+        f"{head}SELECT {pick}b.idx, COUNT(DISTINCT i.{q('_who')}) FROM i "  # noqa: S608  # nosec B608
         f"JOIN b ON {' AND '.join(conditions)} GROUP BY {group}b.idx"
     )
     return {key: values[0] for key, values in _keyed(_run(sql, params), unit).items()}
@@ -253,7 +253,7 @@ def overlap_days(
     s, e = f"i.{q('_s')}", f"i.{q('_e')}"
     head, params = _with(qs, annotations, bounds)
     sql = (
-        f"{head}SELECT {pick}b.idx, SUM({_days(_least(e, 'b.e'), _greatest(s, 'b.s'))}), "  # noqa: S608
+        f"{head}SELECT {pick}b.idx, SUM({_days(_least(e, 'b.e'), _greatest(s, 'b.s'))}), "  # noqa: S608  # nosec B608
         f"COUNT(*) FROM i JOIN b ON {s} < b.e AND {e} > b.s AND {s} < {e} "
         f"GROUP BY {group}b.idx"
     )
@@ -276,7 +276,7 @@ def medians_by_bucket(
     part = "u, b" if unit is not None else "b"
     head, params = _with(qs, annotations, bounds)
     sql = (
-        f"{head}SELECT {outer}b, v, n FROM ("  # noqa: S608
+        f"{head}SELECT {outer}b, v, n FROM ("  # noqa: S608  # nosec B608
         f"SELECT {outer}b, v, ROW_NUMBER() OVER (PARTITION BY {part} ORDER BY v) AS rn, "
         f"COUNT(*) OVER (PARTITION BY {part}) AS n FROM ("
         f"SELECT {keep}b.idx AS b, {_days(day, since)} AS v "
@@ -316,7 +316,7 @@ def readmissions_by_bucket(
     day, prev = f"i.{q('_day')}", f"i.{q('_prev')}"
     head, params = _with(qs, annotations, bounds)
     sql = (
-        f"{head}SELECT {pick}b.idx, COUNT(*) FROM i "  # noqa: S608
+        f"{head}SELECT {pick}b.idx, COUNT(*) FROM i "  # noqa: S608  # nosec B608
         f"JOIN b ON {day} >= b.s AND {day} < b.e "
         f"WHERE i.{q('_in')} = 1 AND {prev} IS NOT NULL AND {day} >= {prev} "
         f"AND {_days(day, prev)} <= {int(days)} GROUP BY {group}b.idx"

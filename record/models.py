@@ -61,6 +61,8 @@ class Entry(models.Model):
             models.Index(fields=["team", "kind", "occurred_on"]),
             models.Index(fields=["facility", "kind", "occurred_on"]),
             models.Index(fields=["kind", "review_on"]),
+            # the indicators' adherence figures: latest plan/assessment per resident and kind
+            models.Index(fields=["kind", "review_on", "occurred_on", "resident"]),
         ]
         constraints = [
             models.UniqueConstraint(

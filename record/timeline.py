@@ -333,7 +333,7 @@ def page_rows(user, resident, opts: dict, page_number, scope: Scope) -> tuple[Pa
         return Paginator([], PAGE_SIZE).page(1), []
     # the text is Django's compiled SQL and constants; every value stays a parameter
     names = ", ".join(f"tl.{c}" for c in ("tl_src", "tl_id", "tl_ref", "tl_ver"))
-    paged = f"SELECT {names}, COUNT(*) OVER () FROM ({sql}) tl ORDER BY {_ORDER} LIMIT %s OFFSET %s"  # noqa: S608
+    paged = f"SELECT {names}, COUNT(*) OVER () FROM ({sql}) tl ORDER BY {_ORDER} LIMIT %s OFFSET %s"  # noqa: S608  # nosec B608
     number = _page_number(page_number)
     with connections[union.db].cursor() as cursor:
         cursor.execute(paged, (*params, PAGE_SIZE, (number - 1) * PAGE_SIZE))
@@ -341,7 +341,7 @@ def page_rows(user, resident, opts: dict, page_number, scope: Scope) -> tuple[Pa
         if fetched:
             total = fetched[0][4]
         else:
-            cursor.execute(f"SELECT COUNT(*) FROM ({sql}) tl", params)  # noqa: S608
+            cursor.execute(f"SELECT COUNT(*) FROM ({sql}) tl", params)  # noqa: S608  # nosec B608
             total = cursor.fetchone()[0]
             last = max(1, -(-total // PAGE_SIZE))
             if number > last:

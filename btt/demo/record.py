@@ -1012,6 +1012,8 @@ class RecordPlanner:
                 c, kind, [self.plan_state(c, kind, first, end)]
             )
             self.revise(c, kind, first + days(60), end, f)
+            if latest and c.ended_on >= today and not c.dense and self.chance(0.8):
+                self.keep_current(c, kind)
         end_free = (resident, Kind.END_PLAN) not in self.has_single
         if c.ended_on < today and end_free:
             if self.chance(0.85) or c.dense:
@@ -1042,6 +1044,18 @@ class RecordPlanner:
         ]
         if states:
             self.extend(entry, states)
+
+    def keep_current(self, c: _Course, kind: str) -> None:
+        """Most residents in an active course have a plan revised within its review interval
+        (the framework's adherence figures should look like a team that mostly keeps up)."""
+        entry = self.plan_entries[(c.resident_id, kind)]
+        last = entry.versions[-1]
+        if last.review_on is not None and last.review_on >= self.today:
+            return
+        day = self.today - days(span(self.rng, 5, 80))
+        if day <= last.occurred_on:
+            return
+        self.extend(entry, [self.plan_state(c, kind, day, self.today, reason=True)])
 
     def plan_state(self, c: _Course, kind: str, day, end, reason: bool = False) -> dict:
         rng = self.rng
