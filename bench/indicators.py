@@ -12,7 +12,6 @@ DATABASE_URL names, and the number of SQL queries of each page.
 from __future__ import annotations
 
 import os
-import statistics
 import sys
 import time
 
@@ -24,28 +23,13 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
+from bench.common import measure as _measure  # noqa: E402
 from tests.clients import SignInClient  # noqa: E402
 
 N = int(os.environ.get("BENCH_N", "50"))
-
-
-def measure(client, url) -> tuple[float, float, int]:
-    for _ in range(3):
-        client.get(url)
-    times = []
-    for _ in range(N):
-        started = time.perf_counter()
-        response = client.get(url)
-        times.append((time.perf_counter() - started) * 1000)
-        if response.status_code != 200:
-            raise SystemExit(f"{url} answered {response.status_code}")
-    with CaptureQueriesContext(connection) as ctx:
-        client.get(url)
-    times.sort()
-    return statistics.median(times), times[int(0.95 * (len(times) - 1))], len(ctx.captured_queries)
 
 
 def main() -> None:
@@ -111,7 +95,7 @@ def main() -> None:
         for user, label, url in pages:
             client = SignInClient()
             client.force_login(user)
-            median, p95, queries = measure(client, url)
+            median, p95, queries = _measure(client, url, N, warmup=3)
             print(f"{label}: median {median:.1f} ms, p95 {p95:.1f} ms, {queries} queries")
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)

@@ -10,9 +10,7 @@ through Django's test client (no network), on the database DATABASE_URL names.
 from __future__ import annotations
 
 import os
-import statistics
 import sys
-import time
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "btt.settings_test")
 
@@ -23,28 +21,13 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count, Q  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
+from bench.common import measure as _measure  # noqa: E402
 from tests.clients import SignInClient  # noqa: E402
 
 N = int(os.environ.get("BENCH_N", "100"))
-
-
-def measure(client, url) -> tuple[float, float, int]:
-    for _ in range(5):
-        client.get(url)
-    times = []
-    for _ in range(N):
-        started = time.perf_counter()
-        response = client.get(url)
-        times.append((time.perf_counter() - started) * 1000)
-        if response.status_code != 200:
-            raise SystemExit(f"{url} answered {response.status_code}")
-    with CaptureQueriesContext(connection) as ctx:
-        client.get(url)
-    times.sort()
-    return statistics.median(times), times[int(0.95 * (len(times) - 1))], len(ctx.captured_queries)
 
 
 def main() -> None:
@@ -91,7 +74,7 @@ def main() -> None:
             ("facility board", reverse("board:facility", args=[facility_id])),
             ("facility board rows (15 s poll)", reverse("board:facility_rows", args=[facility_id])),
         ):
-            median, p95, queries = measure(client, url)
+            median, p95, queries = _measure(client, url, N, warmup=5)
             print(f"{label}: median {median:.1f} ms, p95 {p95:.1f} ms, {queries} queries")
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
