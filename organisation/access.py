@@ -35,6 +35,8 @@ class Principal:
     emergency_resident_ids: frozenset[int] = frozenset()
     roles: frozenset[str] = field(default_factory=frozenset)
     labels: tuple[str, ...] = ()
+    # (team id, profession) for every active team membership: the record's writers per kind
+    team_professions: frozenset[tuple[int, str]] = frozenset()
 
     @property
     def is_team_staff(self) -> bool:
@@ -51,6 +53,10 @@ class Principal:
     @property
     def is_region_admin(self) -> bool:
         return bool(self.admin_region_ids)
+
+    def professions_in(self, team_id: int | None) -> frozenset[str]:
+        """The user's professions in one team (active memberships only)."""
+        return frozenset(p for t, p in self.team_professions if t == team_id)
 
     @property
     def organisation_label(self) -> str:
@@ -75,12 +81,13 @@ def principal_for(user) -> Principal:
     )
     teams, leader_teams, decider_teams, emergency_teams = set(), set(), set(), set()
     facilities, leader_facilities, wards, regions = set(), set(), set(), set()
-    roles, labels = set(), []
+    roles, labels, team_professions = set(), [], set()
     for m in memberships:
         roles.add(m.role)
         labels.append(str(m.scope))
         if m.role in (Role.TEAM_STAFF, Role.TEAM_LEADER):
             teams.add(m.team_id)
+            team_professions.add((m.team_id, m.profession))
             if m.role == Role.TEAM_LEADER:
                 leader_teams.add(m.team_id)
             if m.role == Role.TEAM_LEADER or m.profession in CLINICAL_DECIDERS:
@@ -113,6 +120,7 @@ def principal_for(user) -> Principal:
         emergency_resident_ids=frozenset(emergency_residents),
         roles=frozenset(roles),
         labels=tuple(labels),
+        team_professions=frozenset(team_professions),
     )
     user._principal_cache = principal
     return principal
