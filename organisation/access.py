@@ -130,3 +130,53 @@ def require(condition: bool) -> None:
     """Deny as not found: existence must not leak to those who may not see it."""
     if not condition:
         raise Http404
+
+
+# --- Facility and team policies ---------------------------------------------------------------
+# The one place that says who may do what with a facility or a team. Other apps ask these
+# instead of comparing ids from the principal themselves.
+
+FACILITY_VIEW = "view"  # see the facility page (its team, its own staff, its region's admin)
+FACILITY_ACT = "act"  # work with its residents: the serving team's staff or its own staff
+FACILITY_STAFF = "staff"  # its own housing staff (facility side of a shared object)
+FACILITY_LEAD = "lead"  # its own leader (signs agreements, grants access)
+TEAM_MEMBER = "member"
+TEAM_DECIDE = "decide"  # visitate, end courses
+TEAM_LEAD = "lead"
+
+
+def can_facility(user_or_principal, action: str, facility) -> bool:
+    """May this user do ``action`` with ``facility`` (a Facility or anything with ``pk`` and
+    ``team_id``)?"""
+    p = _as_principal(user_or_principal)
+    served_by_own_team = facility.team_id is not None and facility.team_id in p.team_ids
+    if action == FACILITY_VIEW:
+        return (
+            served_by_own_team
+            or facility.pk in p.facility_ids
+            or getattr(facility, "region_id", None) in p.admin_region_ids
+        )
+    if action == FACILITY_ACT:
+        return served_by_own_team or facility.pk in p.facility_ids
+    if action == FACILITY_STAFF:
+        return facility.pk in p.facility_ids
+    if action == FACILITY_LEAD:
+        return facility.pk in p.leader_facility_ids
+    raise ValueError(f"unknown facility action {action!r}")
+
+
+def can_team(user_or_principal, action: str, team_id: int | None) -> bool:
+    p = _as_principal(user_or_principal)
+    if action == TEAM_MEMBER:
+        return team_id in p.team_ids
+    if action == TEAM_DECIDE:
+        return team_id in p.decider_team_ids
+    if action == TEAM_LEAD:
+        return team_id in p.leader_team_ids
+    raise ValueError(f"unknown team action {action!r}")
+
+
+def _as_principal(user_or_principal) -> Principal:
+    if isinstance(user_or_principal, Principal):
+        return user_or_principal
+    return principal_for(user_or_principal)
