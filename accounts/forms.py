@@ -35,3 +35,44 @@ class TokenForm(Form):
         if not _TOKEN.match(token):
             raise forms.ValidationError(_("Koden skal være seks cifre."), code="format")
         return token
+
+
+class ActivationCodeForm(Form):
+    """The one-time activation code an administrator or leader gave the user."""
+
+    allowed_extra_fields = ("next", "action")
+
+    code = forms.CharField(
+        label=_("Aktiveringskode"),
+        help_text=_(
+            "Tolv tegn, fx ABCD-EFGH-JKMN. Du får koden af din leder eller af en administrator "
+            "i din region."
+        ),
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "spellcheck": "false",
+                "autocapitalize": "characters",
+                "class": "input-width-s",
+            }
+        ),
+        error_messages={"required": _("Skriv aktiveringskoden, du har fået.")},
+    )
+
+    def clean_code(self):
+        from .services import activation_code_is_well_formed, activation_code_normalise
+
+        code = self.cleaned_data["code"]
+        if not activation_code_is_well_formed(code):
+            raise forms.ValidationError(
+                _("Aktiveringskoden skal være tolv bogstaver og tal, fx ABCD-EFGH-JKMN."),
+                code="format",
+            )
+        return activation_code_normalise(code)
+
+
+class IssueActivationForm(Form):
+    """The leader's button: issue an activation code for one member."""
+
+    user = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1)

@@ -64,10 +64,24 @@ def _return_path(request) -> str | None:
     return request.get_full_path()
 
 
+def is_background_refresh(request) -> bool:
+    """A request the page makes by itself (the board's poll every 15 seconds), marked with
+    ``X-Background-Refresh: 1`` (``hx-headers`` on the polling element). It is answered as
+    usual but does not count as activity: only what a person does resets the idle timer. A
+    client can only shorten its own session by sending the header."""
+    return request.headers.get(BACKGROUND_REFRESH_HEADER) == "1"
+
+
+BACKGROUND_REFRESH_HEADER = "X-Background-Refresh"
+
+
 class SessionLifetimeMiddleware:
-    """Ends a signed-in session after SESSION_COOKIE_AGE seconds without a request and after
+    """Ends a signed-in session after SESSION_COOKIE_AGE seconds without activity and after
     SESSION_ABSOLUTE_AGE seconds since the login. The request then continues as anonymous
-    (LoginRequiredMiddleware sends it to the login page) and the expiry is logged."""
+    (LoginRequiredMiddleware sends it to the login page) and the expiry is logged.
+
+    Activity is a request the person made: the last-seen time is moved on by every request
+    except background refreshes (``is_background_refresh``)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -92,7 +106,7 @@ class SessionLifetimeMiddleware:
                 request.user = AnonymousUser()
                 request.auser = _anonymous
                 messages.info(request, EXPIRY_MESSAGES[reason])
-            elif now - seen_at >= SEEN_AT_RESOLUTION:
+            elif now - seen_at >= SEEN_AT_RESOLUTION and not is_background_refresh(request):
                 session[SEEN_AT_KEY] = now  # saving also moves the server-side expiry
         return self.get_response(request)
 

@@ -1,11 +1,79 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class User(AbstractUser):
     """A staff user. What they may do comes from their memberships (organisation.Membership)."""
+
+    # The region whose administrators maintain the account (set when a region administrator
+    # creates it, so a new user without memberships yet is not lost to them). Memberships in
+    # a region's teams, facilities and wards also put a user in that region
+    # (accounts.access).
+    region = models.ForeignKey(
+        "organisation.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="administered_users",
+        verbose_name=_("administrerende region"),
+        help_text=_("Regionen, hvis administratorer vedligeholder brugeren."),
+    )
 
     class Meta:
         ordering = ["first_name", "last_name"]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+
+class Activation(models.Model):
+    """A one-time activation code for enrolling a user's first authenticator app.
+
+    Issued by an administrator of the user's region or the leader of their team or facility
+    (``accounts.services.activation_issue``), shown once to the issuer and stored only as a
+    salted SHA-256 hash. Used once, by the user it was issued for, before it expires; a newer
+    code replaces an older one, and too many wrong codes revoke it.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="activations"
+    )
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("udstedt af"),
+    )
+    issued_at = models.DateTimeField(_("udstedt"), default=timezone.now)
+    expires_at = models.DateTimeField(_("udløber"))
+    salt = models.CharField(max_length=32)
+    code_hash = models.CharField(max_length=64)
+    used_at = models.DateTimeField(_("brugt"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("annulleret"), null=True, blank=True)
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+    # the authenticator enrolled with it (unconfirmed until the first code from the app)
+    device = models.OneToOneField(
+        "otp_totp.TOTPDevice",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="activation",
+    )
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+        verbose_name = _("aktiveringskode")
+        verbose_name_plural = _("aktiveringskoder")
+        indexes = [models.Index(fields=["user", "issued_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.issued_at:%Y-%m-%d %H:%M}"
+
+    def is_live(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.used_at is None and self.revoked_at is None and self.expires_at > now

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from . import access
+from .models import Activation, User
 
 
 def confirmed_totp_device(user) -> TOTPDevice | None:
@@ -10,6 +15,37 @@ def confirmed_totp_device(user) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("-pk").first()
 
 
-def pending_totp_device(user) -> TOTPDevice | None:
-    """The enrolment the user has started but not confirmed yet."""
-    return TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
+def enrolment_device(user, activation_id) -> TOTPDevice | None:
+    """The unconfirmed device that ``user`` started enrolling with the activation
+    ``activation_id`` (kept in their session), or None."""
+    if not isinstance(activation_id, int):
+        return None
+    return (
+        TOTPDevice.objects.filter(
+            user=user, confirmed=False, activation__pk=activation_id, activation__user=user
+        )
+        .order_by("-pk")
+        .first()
+    )
+
+
+def members_for_activation(user) -> QuerySet[User]:
+    """The members of the teams and facilities ``user`` leads (and, for an administrator, the
+    accounts of their region), with ``has_device`` and ``has_live_code`` for the leader's
+    activation page."""
+    now = timezone.now()
+    return (
+        access.activatable(user)
+        .annotate(
+            has_device=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)),
+            has_live_code=Exists(
+                Activation.objects.filter(
+                    user=OuterRef("pk"),
+                    used_at__isnull=True,
+                    revoked_at__isnull=True,
+                    expires_at__gt=now,
+                )
+            ),
+        )
+        .order_by("first_name", "last_name", "username")
+    )

@@ -1,15 +1,28 @@
-"""Writes for sign-in: TOTP devices (django-otp) and the second-factor check."""
+"""Writes for sign-in: activation codes, TOTP devices (django-otp) and the second-factor check."""
 
 from __future__ import annotations
 
 import datetime
+import hashlib
+import logging
 import re
+import secrets
 from base64 import b32encode
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from audit.models import Action, Purpose
+from audit.services import record
+
+from . import access
+from .models import Activation, User
+from .security import log_event
 
 # RFC 4226 asks for at least 128 bits of secret; django-otp's default is 160 (40 hex digits).
 MIN_KEY_BYTES = 16
@@ -50,19 +63,6 @@ def totp_secret_base32(device: TOTPDevice) -> str:
 
 
 @transaction.atomic
-def totp_enrolment_device(user) -> TOTPDevice:
-    """The unconfirmed device the user is enrolling: the same one on every visit to the
-    enrolment page (so the QR code stays valid), created on the first visit."""
-    device = (
-        TOTPDevice.objects.select_for_update()
-        .filter(user=user, confirmed=False)
-        .order_by("-pk")
-        .first()
-    )
-    return device if device is not None else totp_device_create(user)
-
-
-@transaction.atomic
 def totp_device_verify(*, user, device: TOTPDevice, token: str) -> TokenCheck:
     """Check a code against one of the user's devices.
 
@@ -93,11 +93,192 @@ def totp_device_confirm(*, user, device: TOTPDevice, token: str) -> TokenCheck:
 
 
 @transaction.atomic
-def totp_devices_reset(*, user, by) -> int:
-    """Remove the user's authenticators (lost or new phone): the next sign-in enrols again.
-    Returns how many were removed."""
-    from .security import log_event
-
-    count, _ = TOTPDevice.objects.filter(user=user).delete()
-    log_event("second_factor_reset", user=user, by_user_id=by.pk, devices=count)
+def totp_devices_reset(*, user, target) -> int:
+    """``user`` (an administrator of ``target``'s region) removes ``target``'s authenticators
+    (lost or new phone); ``target`` then needs a new activation code to enrol again. Returns
+    how many were removed."""
+    target = access.get_for_user(user, target.pk, action=access.MANAGE)
+    count, _deleted = TOTPDevice.objects.filter(user=target).delete()
+    record(
+        user=user,
+        action=Action.UPDATE,
+        obj=target,
+        purpose=Purpose.ADMINISTRATION,
+        detail={"event": "authenticator_reset", "devices": count},
+    )
+    log_event("second_factor_reset", user=target, by_user_id=user.pk, devices=count)
     return count
+
+
+# --- activation codes for the first authenticator ----------------------------------------
+
+ACTIVATION_LIFETIME = datetime.timedelta(hours=72)
+ACTIVATION_MAX_FAILURES = 5
+# 12 characters without look-alikes (0/O, 1/I/L): 31**12, about 2**59 codes.
+ACTIVATION_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+ACTIVATION_LENGTH = 12
+_ACTIVATION_FORMAT = re.compile(r"^[A-Z0-9]{12}$")
+
+
+def activation_code_normalise(text: str) -> str:
+    """What the user typed, as stored: upper case, without spaces and hyphens."""
+    return re.sub(r"[\s\-]", "", str(text or "")).upper()
+
+
+def activation_code_is_well_formed(text: str) -> bool:
+    return bool(_ACTIVATION_FORMAT.match(activation_code_normalise(text)))
+
+
+def activation_code_display(code: str) -> str:
+    """ABCD-EFGH-JKMN: in groups of four, as shown to the issuer."""
+    code = activation_code_normalise(code)
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+def _activation_hash(salt: str, code: str) -> str:
+    return hashlib.sha256(f"{salt}:{activation_code_normalise(code)}".encode()).hexdigest()
+
+
+def activation_build(target, code: str, *, issued_by=None, now=None, lifetime=None) -> Activation:
+    """An unsaved activation of ``code`` for ``target`` (the hash only). For the services
+    below and the demo data; anything else issues codes through ``activation_issue``."""
+    now = now or timezone.now()
+    salt = secrets.token_hex(16)
+    return Activation(
+        user=target,
+        issued_by=issued_by,
+        issued_at=now,
+        expires_at=now + (lifetime or ACTIVATION_LIFETIME),
+        salt=salt,
+        code_hash=_activation_hash(salt, code),
+    )
+
+
+@dataclass(frozen=True)
+class IssuedActivation:
+    activation: Activation
+    code: str  # shown once to the issuer, never stored
+
+
+@transaction.atomic
+def activation_issue(*, user, target) -> IssuedActivation:
+    """``user`` issues a one-time activation code for ``target``'s first authenticator.
+
+    Allowed for an administrator of ``target``'s region and for the leader of ``target``'s
+    team or facility (``accounts.access``). A code issued earlier and not used yet stops
+    working. Refused (ValidationError) for a deactivated user and for one who already has an
+    authenticator (an administrator resets it first)."""
+    target = access.get_for_user(user, target.pk, action=access.ACTIVATE)
+    return _issue(target, issued_by=user)
+
+
+@transaction.atomic
+def activation_issue_by_operator(*, target) -> IssuedActivation:
+    """The same, for the operator on the server (``manage.py issue_activation``): the first
+    superuser and region administrators have nobody in the application to issue theirs."""
+    return _issue(target, issued_by=None)
+
+
+def _issue(target, *, issued_by) -> IssuedActivation:
+    User.objects.select_for_update().filter(pk=target.pk).first()  # one issue at a time
+    target.refresh_from_db(fields=["is_active"])
+    if not target.is_active:
+        raise ValidationError(_("Brugeren er deaktiveret og kan ikke få en aktiveringskode."))
+    if TOTPDevice.objects.filter(user=target, confirmed=True).exists():
+        raise ValidationError(
+            _(
+                "Brugeren har allerede en autentificeringsapp. En administrator kan nulstille "
+                "den, hvis telefonen er skiftet."
+            )
+        )
+    now = timezone.now()
+    Activation.objects.filter(user=target, used_at__isnull=True, revoked_at__isnull=True).update(
+        revoked_at=now
+    )
+    code = "".join(secrets.choice(ACTIVATION_ALPHABET) for _i in range(ACTIVATION_LENGTH))
+    activation = activation_build(target, code, issued_by=issued_by, now=now)
+    activation.save(force_insert=True)
+    record(
+        user=issued_by,
+        action=Action.CREATE,
+        obj=activation,
+        purpose=Purpose.ADMINISTRATION,
+        detail={"event": "activation_issued", "for_user_id": target.pk},
+    )
+    log_event(
+        "activation_issued",
+        user=target,
+        by_user_id=issued_by.pk if issued_by is not None else "operator",
+    )
+    return IssuedActivation(activation=activation, code=activation_code_display(code))
+
+
+@dataclass(frozen=True)
+class ActivationCheck:
+    """The outcome of typing an activation code: the new (unconfirmed) device, or why not
+    (``wrong``, ``used``, ``expired``, ``revoked``, ``too_many``, ``enrolled``)."""
+
+    device: TOTPDevice | None = None
+    activation: Activation | None = None
+    refused: str | None = None
+
+
+@transaction.atomic
+def totp_enrolment_start(*, user, code: str) -> ActivationCheck:
+    """``user`` (signed in with the password, no authenticator yet) starts enrolling with an
+    activation code issued for them: the code is used up and a new unconfirmed device is
+    returned, to be confirmed with the first code from the app (``totp_device_confirm``).
+
+    The policy is the code itself: only a live code issued for this user opens enrolment;
+    the password alone never does. Wrong codes count against the live code, which is revoked
+    after ``ACTIVATION_MAX_FAILURES``."""
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        return ActivationCheck(refused="enrolled")
+    now = timezone.now()
+    activations = list(
+        Activation.objects.select_for_update().filter(user=user).order_by("-issued_at", "-pk")
+    )
+    matched = next(
+        (
+            a
+            for a in activations
+            if constant_time_compare(_activation_hash(a.salt, code), a.code_hash)
+        ),
+        None,
+    )
+    if matched is None:
+        reason = "wrong"
+        live = next((a for a in activations if a.is_live(now)), None)
+        if live is not None:
+            live.failed_attempts += 1
+            fields = ["failed_attempts"]
+            if live.failed_attempts >= ACTIVATION_MAX_FAILURES:
+                live.revoked_at = now
+                fields.append("revoked_at")
+                reason = "too_many"
+            live.save(update_fields=fields)
+        return _activation_refused(user, reason)
+    if matched.used_at is not None:
+        return _activation_refused(user, "used")
+    if matched.revoked_at is not None:
+        return _activation_refused(user, "revoked")
+    if matched.expires_at <= now:
+        return _activation_refused(user, "expired")
+    device = totp_device_create(user)
+    matched.used_at = now
+    matched.device = device
+    matched.save(update_fields=["used_at", "device"])
+    record(
+        user=user,
+        action=Action.UPDATE,
+        obj=matched,
+        purpose=Purpose.ADMINISTRATION,
+        detail={"event": "activation_used"},
+    )
+    log_event("activation_used", user=user)
+    return ActivationCheck(device=device, activation=matched)
+
+
+def _activation_refused(user, reason: str) -> ActivationCheck:
+    log_event("activation_refused", user=user, reason=reason, level=logging.WARNING)
+    return ActivationCheck(refused=reason)

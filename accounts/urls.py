@@ -9,4 +9,5 @@ urlpatterns = [
     path("login/kode/", views.otp_verify, name="otp_verify"),
     path("login/app/", views.otp_setup, name="otp_setup"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("aktivering/", views.activations, name="activations"),
 ]

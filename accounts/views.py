@@ -6,16 +6,19 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.http import Http404
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from audit.models import Action
 from audit.services import record_shown
+from btt.forms import call_service
 from courses.selectors import (
     concerns_raised_at_my_facility,
     my_courses,
@@ -26,17 +29,23 @@ from organisation.access import principal_for
 from organisation.models import Facility
 from residents.selectors import facility_residents
 
-from .forms import TokenForm
+from . import access
+from .access import may_issue_activations
+from .forms import ActivationCodeForm, IssueActivationForm, TokenForm
 from .middleware import otp_not_required
 from .security import log_event
-from .selectors import confirmed_totp_device, pending_totp_device
+from .selectors import confirmed_totp_device, enrolment_device, members_for_activation
 from .services import (
+    ACTIVATION_LIFETIME,
     TokenCheck,
+    activation_issue,
     totp_device_confirm,
     totp_device_verify,
-    totp_enrolment_device,
+    totp_enrolment_start,
     totp_secret_base32,
 )
+
+ACTIVATION_HOURS = int(ACTIVATION_LIFETIME.total_seconds() // 3600)
 
 # Each start-page list shows at most this many rows. Three lists of 25 stay within one
 # audit INSERT even on SQLite (999 parameters / 13 columns = 76 rows).
@@ -172,28 +181,60 @@ def otp_verify(request):
     return render(request, "accounts/otp_verify.html", {"form": form, "next": next_url})
 
 
+# Session key: the activation this session used to start enrolling (the secret is shown only
+# in the session that typed the code).
+ENROLMENT_SESSION_KEY = "btt_enrolment_activation"
+
+ACTIVATION_REFUSED = {
+    "wrong": _lazy(
+        "Aktiveringskoden er forkert. Tjek koden, eller bed din leder eller en administrator "
+        "om en ny."
+    ),
+    "used": _lazy(
+        "Aktiveringskoden er allerede brugt. Bed din leder eller en administrator om en ny."
+    ),
+    "expired": _lazy("Aktiveringskoden er udløbet. Bed din leder eller en administrator om en ny."),
+    "revoked": _lazy(
+        "Aktiveringskoden gælder ikke længere. Bed din leder eller en administrator om en ny."
+    ),
+    "too_many": _lazy(
+        "For mange forkerte forsøg: aktiveringskoden er spærret. Bed din leder eller en "
+        "administrator om en ny."
+    ),
+}
+
+
 @otp_not_required
 @require_http_methods(["GET", "POST"])
 def otp_setup(request):
-    """First sign-in: set up an authenticator app (secret as text and QR code), confirmed by
-    the first code it shows. The secret is created by a POST (no GET changes state)."""
+    """First sign-in: with the one-time activation code from a leader or administrator, set up
+    an authenticator app (secret as text and QR code), confirmed by the first code it shows.
+    The password alone never gets this far; the secret is created by a POST."""
     next_url = _next_url(request)
     if _is_verified(request.user):
         return redirect(next_url)
     if confirmed_totp_device(request.user) is not None:
         return redirect(_with_next("accounts:otp_verify", next_url))
-    if request.method == "POST" and request.POST.get("action") == "start":
-        totp_enrolment_device(request.user)
-        return redirect(_with_next("accounts:otp_setup", next_url))
-    device = pending_totp_device(request.user)
+    device = enrolment_device(request.user, request.session.get(ENROLMENT_SESSION_KEY))
     if device is None:
-        return render(request, "accounts/otp_setup_start.html", {"next": next_url})
+        starting = request.method == "POST" and request.POST.get("action") == "start"
+        form = ActivationCodeForm(request.POST) if starting else ActivationCodeForm()
+        if form.is_bound and form.is_valid():
+            check = totp_enrolment_start(user=request.user, code=form.cleaned_data["code"])
+            if check.device is not None:
+                request.session[ENROLMENT_SESSION_KEY] = check.activation.pk
+                return redirect(_with_next("accounts:otp_setup", next_url))
+            if check.refused == "enrolled":
+                return redirect(_with_next("accounts:otp_verify", next_url))
+            form.add_error("code", ACTIVATION_REFUSED[check.refused])
+        return render(request, "accounts/otp_setup_start.html", {"form": form, "next": next_url})
     form = TokenForm(request.POST) if request.method == "POST" else TokenForm()
     if form.is_bound and form.is_valid():
         check = totp_device_confirm(
             user=request.user, device=device, token=form.cleaned_data["token"]
         )
         if check.accepted:
+            request.session.pop(ENROLMENT_SESSION_KEY, None)
             _complete_second_factor(request, device, event="second_factor_enrolled")
             messages.success(request, _("Din autentificeringsapp er sat op."))
             return redirect(next_url)
@@ -210,6 +251,40 @@ def otp_setup(request):
         "qr_data_uri": qr_data_uri,
     }
     return render(request, "accounts/otp_setup.html", context)
+
+
+# --- activation codes issued by leaders ------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def activations(request):
+    """A team's or facility's leader issues one-time activation codes for the first
+    authenticator of their members. A POST issues one and shows it once."""
+    if not may_issue_activations(request.user):
+        raise Http404
+    if request.method == "POST":
+        form = IssueActivationForm(request.POST)
+        if form.is_valid():
+            target = access.get_for_user(
+                request.user, form.cleaned_data["user"], action=access.ACTIVATE
+            )
+            issued = call_service(form, activation_issue, user=request.user, target=target)
+            if issued is not None:
+                context = {"target": target, "issued": issued, "hours": ACTIVATION_HOURS}
+                return render(request, "accounts/activation_issued.html", context)
+        messages.error(request, " ".join(_error_texts(form)))
+        return redirect("accounts:activations")
+    members = members_for_activation(request.user)
+    return render(
+        request, "accounts/activations.html", {"members": members, "hours": ACTIVATION_HOURS}
+    )
+
+
+def _error_texts(form) -> list[str]:
+    texts = [str(e) for e in form.non_field_errors()]
+    if form.has_error("user"):
+        texts.append(_("Vælg en medarbejder på listen."))
+    return texts or [_("Der blev ikke udstedt nogen kode.")]
 
 
 def locked_out(request, original_response=None, credentials=None):

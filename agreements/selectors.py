@@ -5,27 +5,18 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from organisation.access import principal_for, require
-
+from . import access
 from .models import Agreement, AgreementVersion, Status, in_force_on
 
 LIVE = (Status.DRAFT, Status.SIGNED_ONE, Status.IN_FORCE, Status.RENEGOTIATION, Status.NOTICE)
 
 
 def agreements_visible_to(user) -> QuerySet[Agreement]:
-    """The team's and the facility's own agreements; region admins their region's."""
-    principal = principal_for(user)
-    condition = Q(pk__in=[])
-    if principal.team_ids:
-        condition |= Q(team_id__in=principal.team_ids)
-    if principal.facility_ids:
-        condition |= Q(facility_id__in=principal.facility_ids)
-    if principal.admin_region_ids:
-        condition |= Q(facility__region_id__in=principal.admin_region_ids)
-    return Agreement.objects.filter(condition)
+    """The agreements the user may see: the rule lives in ``agreements.access``."""
+    return access.visible(user)
 
 
 def with_versions(qs: QuerySet[Agreement]) -> QuerySet[Agreement]:
@@ -39,9 +30,7 @@ def with_versions(qs: QuerySet[Agreement]) -> QuerySet[Agreement]:
 
 
 def get_agreement_for_user(user, pk: int) -> Agreement:
-    agreement = with_versions(agreements_visible_to(user)).filter(pk=pk).first()
-    require(agreement is not None)
-    return agreement
+    return access.get_for_user(user, pk, action=access.VIEW)
 
 
 def effective_status(agreement: Agreement, today: datetime.date | None = None) -> str:
@@ -107,16 +96,10 @@ def region_overview(user, *, months: int = 12, today: datetime.date | None = Non
     residents in an active course covered by an agreement in force) at each month end."""
     from courses.models import Course
     from lib.notice import end_of_month
-    from organisation.models import Facility, Team
+    from organisation.models import Facility
 
-    principal = principal_for(user)
-    require(principal.admin_region_ids or principal.leader_team_ids)
+    teams = list(access.overview_teams(user).order_by("name"))  # 404 for everyone else
     today = today or timezone.localdate()
-    if principal.admin_region_ids:
-        teams = Team.objects.filter(region_id__in=principal.admin_region_ids)
-    else:
-        teams = Team.objects.filter(pk__in=principal.leader_team_ids)
-    teams = list(teams.order_by("name"))
     facilities = list(
         Facility.objects.filter(team__in=teams).select_related("team").order_by("name")
     )

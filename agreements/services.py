@@ -1,13 +1,15 @@
 """Every write to agreements: create from the template, edit (a new version), sign, terminate,
-and record joint competence activities. Each writes its audit row (no resident: these are
-organisation data)."""
+and record joint competence activities. Each asks ``agreements.access`` itself (a direct call
+by someone without the right raises Http404 or PermissionDenied) and writes exactly one audit
+row (no resident: these are organisation data)."""
 
 from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,8 +18,8 @@ from audit.models import Purpose
 from audit.services import record
 from btt.errors import StaleVersion, TransitionError
 from lib.notice import notice_end
-from organisation.access import principal_for
 
+from . import access
 from .models import (
     TEXT_SECTIONS,
     Agreement,
@@ -109,22 +111,14 @@ def standard_sections(team, facility) -> dict[str, str]:
 
 
 def party_of(user, agreement) -> str | None:
-    principal = principal_for(user)
-    if agreement.team_id in principal.team_ids:
+    """The party the user belongs to (team or facility staff), or None."""
+    from organisation.access import FACILITY_STAFF, TEAM_MEMBER, can_facility, can_team
+
+    if can_team(user, TEAM_MEMBER, agreement.team_id):
         return Party.TEAM
-    if agreement.facility_id in principal.facility_ids:
+    if can_facility(user, FACILITY_STAFF, agreement.facility):
         return Party.FACILITY
     return None
-
-
-def _require_leader(user, agreement) -> str:
-    """Leaders of the two parties edit, sign and terminate; others get 403."""
-    principal = principal_for(user)
-    if agreement.team_id in principal.leader_team_ids:
-        return Party.TEAM
-    if agreement.facility_id in principal.leader_facility_ids:
-        return Party.FACILITY
-    raise PermissionDenied
 
 
 def _expire(today: datetime.date) -> None:
@@ -137,8 +131,7 @@ def _expire(today: datetime.date) -> None:
 def agreement_create(*, user, team, facility) -> Agreement:
     if facility.team_id != team.pk:
         raise ValidationError(_("Botilbuddet betjenes ikke af dette team."))
-    probe = Agreement(team=team, facility=facility)
-    _require_leader(user, probe)
+    access.check_create(user, facility)
     _expire(timezone.localdate())
     agreement = Agreement(team=team, facility=facility, created_by=user)
     try:
@@ -171,7 +164,7 @@ def agreement_edit(
     """A new version with the edited text. An agreement in force stays in force on its signed
     version while the new one is negotiated."""
     locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
-    _require_leader(user, locked)
+    access.check(user, access.EDIT, locked)
     if locked.status in (Status.NOTICE, Status.TERMINATED):
         raise TransitionError(_("En opsagt aftale kan ikke ændres."), code="terminated")
     if locked.version != lock:
@@ -216,7 +209,7 @@ def agreement_edit(
 def agreement_sign(*, user, agreement: Agreement) -> Signature:
     """The leader of one party signs the latest text; when both have, it is in force."""
     locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
-    party = _require_leader(user, locked)
+    party = access.signing_party(user, locked)
     if locked.status in (Status.NOTICE, Status.TERMINATED, Status.IN_FORCE):
         raise TransitionError(_("Der er ingen ny tekst at underskrive."), code="nothing_to_sign")
     current = latest_version(locked)
@@ -248,14 +241,31 @@ def agreement_sign(*, user, agreement: Agreement) -> Signature:
     return signature
 
 
+# How many days a notice may be dated before the day it is recorded. 0: a notice is given the
+# day it is recorded, so its end date (``lib.notice``) cannot be moved into the past.
+NOTICE_BACKDATE_GRACE_DAYS = 0
+
+
 @transaction.atomic
 def agreement_terminate(*, user, agreement: Agreement, given_on: datetime.date) -> Agreement:
+    """Notice given today: the agreement ends when the notice has run (``lib.notice``)."""
     locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
-    _require_leader(user, locked)
+    access.check(user, access.TERMINATE, locked)
     if locked.status not in (Status.IN_FORCE, Status.RENEGOTIATION):
         raise TransitionError(_("Kun en aftale i kraft kan opsiges."), code="not_in_force")
-    if given_on > timezone.localdate():
+    today = timezone.localdate()
+    if given_on > today:
         raise ValidationError({"given_on": _("Datoen kan ikke ligge i fremtiden.")})
+    if given_on < today - datetime.timedelta(days=NOTICE_BACKDATE_GRACE_DAYS):
+        raise ValidationError(
+            {
+                "given_on": _(
+                    "En opsigelse kan ikke tilbagedateres. Skriv dagens dato (%(today)s): "
+                    "opsigelsen gælder fra den dag, den registreres."
+                )
+                % {"today": today.strftime("%d.%m.%Y")}
+            }
+        )
     locked.notice_given_on = given_on
     locked.notice_given_by = user
     locked.ends_on = notice_end(given_on, locked.notice_months)
@@ -285,9 +295,8 @@ def activity_record(
     participants,
     other_participants: str = "",
 ) -> CompetenceActivity:
-    principal = principal_for(user)
-    if facility.team_id not in principal.team_ids and facility.pk not in principal.facility_ids:
-        raise PermissionDenied
+    if not access.may_use_activities(user, facility):
+        raise Http404
     if not topic.strip():
         raise ValidationError({"topic": _("Skriv emnet.")})
     activity = CompetenceActivity.objects.create(

@@ -1,11 +1,17 @@
 """Denied attempts are logged too: every 404 or 403 raised by a gatekeeper for a signed-in
-user writes one audit row with outcome "denied" (the URL name and its ids, never a CPR)."""
+user writes one audit row with outcome "denied" (the URL name and its ids, never a CPR).
+
+When the gatekeeper named the resident the request concerned (``audit.denials``), the row
+carries that resident, so the resident's own log shows the attempt; the answer to the user is
+the same 404 or 403 either way.
+"""
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from .models import Action, Outcome
-from .services import record
+from .denials import resident_id_of
+from .models import Action
+from .services import record_denied
 
 
 class AuditDenialsMiddleware:
@@ -22,10 +28,10 @@ class AuditDenialsMiddleware:
         if not isinstance(exception, Http404 | PermissionDenied):
             return None
         match = getattr(request, "resolver_match", None)
-        record(
+        record_denied(
             user=user,
             action=Action.VIEW if request.method in ("GET", "HEAD") else Action.UPDATE,
-            outcome=Outcome.DENIED,
+            resident_id=resident_id_of(exception),
             detail={
                 "url_name": match.view_name if match else "",
                 "kwargs": {k: str(v) for k, v in (match.kwargs if match else {}).items()},

@@ -1,13 +1,20 @@
 """The audit log: one append-only row per read or write of resident data.
 
 Rows are written only by ``audit.services.record`` and never changed: the model refuses
-updates and deletes, and on PostgreSQL a trigger refuses them in the database too.
+updates and deletes, and on PostgreSQL a trigger refuses them in the database too; the
+application's database role may only INSERT and SELECT them (docs/database-roles.md).
+
+Each row keeps who acted as they were named then (``actor_name``, ``organisation``,
+``role``): renaming a user, a team or a facility later does not rewrite the log.
 """
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
+
+from organisation.models import Role
 
 
 class Action(models.TextChoices):
@@ -39,6 +46,8 @@ class AuditEvent(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
+    # the user's full name (or user name) when the event happened; kept when they are renamed
+    actor_name = models.CharField(max_length=301, blank=True)
     organisation = models.CharField(max_length=500, blank=True)
     role = models.CharField(max_length=200, blank=True)
     resident = models.ForeignKey(
@@ -69,3 +78,20 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise RuntimeError("audit rows are append-only")
+
+    @property
+    def actor_label(self) -> str:
+        """Who acted, as named when it happened. Rows written before names were stored show
+        the user's current name, marked as such."""
+        if self.actor_name:
+            return self.actor_name
+        if self.user_id is None:
+            return ""
+        current = self.user.get_full_name() or self.user.get_username()
+        return gettext_now("%(name)s (nuværende navn)") % {"name": current}
+
+    @property
+    def role_display(self) -> str:
+        """The stored role codes in the users' words."""
+        labels = dict(Role.choices)
+        return ", ".join(str(labels.get(code, code)) for code in self.role.split(",") if code)

@@ -6,8 +6,11 @@ from collections.abc import Iterable
 
 from btt.middleware import current_request_id
 from organisation.access import principal_for
+from residents.models import Resident
 
 from .models import Action, AuditEvent, Outcome, Purpose
+
+ACTOR_NAME_MAX = AuditEvent._meta.get_field("actor_name").max_length
 
 
 def purpose_for(principal, resident_id: int | None) -> Purpose:
@@ -24,12 +27,20 @@ def purpose_for(principal, resident_id: int | None) -> Purpose:
     return Purpose.ADMINISTRATION
 
 
+def actor_name_of(user) -> str:
+    """The name the log keeps for the user as of now (full name, else the user name)."""
+    if user is None or not user.is_authenticated:
+        return ""
+    return (user.get_full_name().strip() or user.get_username())[:ACTOR_NAME_MAX]
+
+
 def _row(*, user, resident_id, action, obj, purpose, outcome, detail) -> AuditEvent:
     principal = principal_for(user)
     if purpose is None:
         purpose = purpose_for(principal, resident_id)
     return AuditEvent(
         user=user if user is not None and user.is_authenticated else None,
+        actor_name=actor_name_of(user),
         organisation=principal.organisation_label[:500],
         role=principal.role_label[:200],
         resident_id=resident_id,
@@ -65,6 +76,34 @@ def record(
         obj=obj,
         purpose=purpose,
         outcome=outcome,
+        detail=detail,
+    )
+    row.save(force_insert=True)
+    return row
+
+
+def record_denied(
+    *,
+    user,
+    action: Action,
+    resident_id: int | None,
+    detail: dict,
+) -> AuditEvent:
+    """Write the row for a refused request (404 or 403 from a gatekeeper).
+
+    ``resident_id`` is what the gatekeeper named (``audit.denials``), typically the id from the
+    URL: it is kept only when such a resident exists, so the log links a denied attempt to the
+    resident it concerned. The user's answer is the same either way.
+    """
+    if resident_id is not None and not Resident.objects.filter(pk=resident_id).exists():
+        resident_id = None
+    row = _row(
+        user=user,
+        resident_id=resident_id,
+        action=action,
+        obj=None,
+        purpose=None,
+        outcome=Outcome.DENIED,
         detail=detail,
     )
     row.save(force_insert=True)

@@ -9,15 +9,16 @@ from django.views.decorators.http import require_GET
 
 from lib.spreadsheet import safe_cell
 
+from . import access
 from .models import Action
-from .selectors import get_resident_for_log, resident_log
+from .selectors import resident_log
 from .services import record
 
 
 @require_GET
 def resident_log_page(request, pk: int):
     """ "Hvem har set beboerens oplysninger" for the team leader."""
-    resident = get_resident_for_log(request.user, pk)
+    resident = access.get_for_user(request.user, pk, action=access.VIEW)
     page = Paginator(resident_log(resident), 100).get_page(request.GET.get("side"))
     record(user=request.user, action=Action.VIEW, resident=resident, detail={"page": "audit_log"})
     return render(request, "audit/resident_log.html", {"resident": resident, "page": page})
@@ -26,7 +27,7 @@ def resident_log_page(request, pk: int):
 @require_GET
 def resident_log_export(request, pk: int):
     """The log as CSV for the resident's access request; staff names can be masked."""
-    resident = get_resident_for_log(request.user, pk)
+    resident = access.get_for_user(request.user, pk, action=access.EXPORT)
     mask = request.GET.get("skjul_navne") == "1"
     record(
         user=request.user,
@@ -51,14 +52,14 @@ def resident_log_export(request, pk: int):
         ]
     )
     for row in resident_log(resident).iterator(chunk_size=1000):
-        name = _("(skjult)") if mask else (row.user.get_full_name() if row.user else "")
+        name = _("(skjult)") if mask else row.actor_label
         writer.writerow(
             safe_cell(value)
             for value in (
                 timezone.localtime(row.at).strftime("%d.%m.%Y %H:%M:%S"),
                 name,
                 row.organisation,
-                row.role,
+                row.role_display,
                 row.get_action_display(),
                 row.get_purpose_display(),
                 row.get_outcome_display(),

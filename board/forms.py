@@ -9,62 +9,22 @@ and named in a message, never an error page.
 from __future__ import annotations
 
 from django import forms
-from django.db.models import Q
+from django.db import models
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from btt.forms import DateInput, Form
-from courses.forms import UserChoiceField, facility_members
+from courses.forms import UserChoiceField
+from organisation.access import facility_members, team_members
+from organisation.models import Facility
 
-from .models import (
-    FIELD_CATEGORY,
-    BoardCriterion,
-    BoardEntry,
-    EndReason,
-    QuestionKind,
-)
-from .services import EDITABLE
+from . import columns
+from .models import BoardCriterion, BoardEntry, EndReason, QuestionKind
 
-# The columns of an entry in the order of the board (seed 000), as the forms show them.
-COLUMN_ORDER = (
-    "housing_contact",
-    "others_involved",
-    "criteria",
-    "need_text",
-    "goals_short",
-    "goals_long",
-    "resident_goals",
-    "resident_informed",
-    "social_interventions",
-    "treatment_interventions",
-    "review_on",
-)
-
-COLUMN_LABELS = {
-    "housing_contact": _("Kontaktperson botilbud"),
-    "others_involved": _("Øvrige relevante involverede"),
-    "criteria": _("Årsag til at være på tavlen (kriterier)"),
-    "need_text": _("Uddybning af behov for intensiveret indsats"),
-    "goals_short": _("Kortsigtede indsatsmål"),
-    "goals_long": _("Langsigtede indsatsmål"),
-    "resident_goals": _("Beboers egne mål og ønsker"),
-    "resident_informed": _("Info til beboer om indsats"),
-    "social_interventions": _("Socialpædagogiske/socialpsykiatriske interventioner"),
-    "treatment_interventions": _("Botilbudsteam-behandlingsinterventioner"),
-    "review_on": _("Næste opfølgning"),
-    "ending_text": _("Afslutning af indsats med beboer"),
-    "end_reason": _("Årsag til at tage beboeren af tavlen"),
-    "ended_on": _("Taget af tavlen"),
-}
-
-HELP = {
-    "others_involved": _("Fx pårørende, egen læge, misbrugsbehandling, sagsbehandler."),
-    "criteria": _("Vælg mindst én årsag."),
-    "resident_informed": _("Hvornår og hvordan er beboeren informeret om indsatsen?"),
-    "review_on": _("Hvornår følger I op på indsatsen næste gang?"),
-}
+# Every column's label, by key (``board.columns``; the timeline's history reads it too).
+COLUMN_LABELS = {c.key: c.label for c in columns.COLUMNS}
 
 
 def _max_length(name: str) -> int:
@@ -94,53 +54,45 @@ class CriteriaField(forms.MultipleChoiceField):
 
 
 def column_field(name: str, facility) -> forms.Field:
-    """The form field for one board column."""
-    label = COLUMN_LABELS[name]
-    help_text = HELP.get(name, "")
-    if name == "housing_contact":
+    """The form field for one board column, after its description and its model field."""
+    column = columns.BY_KEY[name]
+    model_field = BoardEntry._meta.get_field(name)
+    if isinstance(model_field, models.ForeignKey):  # the facility's contact person
         return UserChoiceField(
-            label=label,
+            label=column.label,
+            help_text=column.help_text,
             queryset=facility_members(facility.pk).order_by("first_name", "last_name"),
             required=False,
             empty_label=_("Ikke udpeget"),
         )
-    if name == "criteria":
+    if isinstance(model_field, models.JSONField):  # the criteria
         return CriteriaField(
-            label=label,
-            help_text=help_text,
+            label=column.label,
+            help_text=column.help_text,
             choices=BoardCriterion.choices,
             widget=forms.CheckboxSelectMultiple,
             error_messages={"required": _("Vælg mindst én årsag til at være på tavlen.")},
         )
-    if name == "review_on":
+    if isinstance(model_field, models.DateField):  # the next review
         return forms.DateField(
-            label=label,
-            help_text=help_text,
+            label=column.label,
+            help_text=column.help_text,
             widget=DateInput,
             error_messages={"required": _("Sæt en dato for næste opfølgning.")},
         )
     rows = 4 if _max_length(name) > 3000 else 3
     return TextAreaField(
-        label=label,
-        help_text=help_text,
+        label=column.label,
+        help_text=column.help_text,
         max_length=_max_length(name),
         widget=forms.Textarea(attrs={"rows": rows}),
     )
 
 
-def writable_columns(sector: str, withheld=frozenset()) -> list[str]:
-    """The columns this sector writes, less those the consent keeps from the user."""
-    allowed = EDITABLE[sector]
-    return [name for name in COLUMN_ORDER if name in allowed and name not in withheld]
-
-
-def withheld_columns(categories) -> frozenset[str]:
-    """Columns whose consent category is missing from ``categories``."""
-    return frozenset(f for f, cat in FIELD_CATEGORY.items() if cat not in categories)
-
-
 class EntryForm(Form):
-    """Put a resident on the board, or edit an entry: the sector's own and the shared columns.
+    """Put a resident on the board, or edit an entry: the columns the user writes
+    (``board.access.writable_columns``: the sector's own and the shared ones, less those the
+    resident's consent keeps from them).
 
     When editing, the form carries the version the user loaded; the conflict page may post
     back which columns were in conflict and how the user resolved them.
@@ -148,9 +100,9 @@ class EntryForm(Form):
 
     allowed_extra_fields = ("resolve", "conflicts")
 
-    def __init__(self, *args, sector, facility, withheld=frozenset(), editing=False, **kwargs):
+    def __init__(self, *args, writable, facility, editing=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.columns = writable_columns(sector, withheld)
+        self.columns = list(writable)
         self.editing = editing
         for name in self.columns:
             self.fields[name] = column_field(name, facility)
@@ -205,13 +157,13 @@ class EndForm(Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=2**31 - 1)
     end_reason = forms.ChoiceField(
-        label=COLUMN_LABELS["end_reason"],
+        label=columns.label("end_reason"),
         choices=EndReason.choices,
         widget=forms.RadioSelect,
         error_messages={"required": _("Vælg årsagen.")},
     )
     ending_text = TextAreaField(
-        label=COLUMN_LABELS["ending_text"],
+        label=columns.label("ending_text"),
         required=True,
         max_length=_max_length("ending_text"),
         help_text=_("Hvordan og hvornår er indsatsen afsluttet med beboeren?"),
@@ -284,31 +236,16 @@ class TeamBoardFilterForm(BoardViewForm):
 
     def __init__(self, *args, team, **kwargs):
         super().__init__(*args, **kwargs)
-        from accounts.models import User
-        from organisation.models import Facility, Role
-
         self.fields["sort"].choices = [
             ("facility", _("Botilbud og navn")),
             *self.fields["sort"].choices[1:],
         ]
-        self.fields["facility"].queryset = Facility.objects.filter(team=team).order_by("name")
+        facilities = Facility.objects.filter(team=team)
+        self.fields["facility"].queryset = facilities.order_by("name")
+        # the team's staff and the housing staff of the facilities it serves
         self.fields["contact"].queryset = (
-            User.objects.filter(
-                Q(
-                    memberships__team=team,
-                    memberships__role__in=(Role.TEAM_STAFF, Role.TEAM_LEADER),
-                    memberships__is_active=True,
-                )
-                | Q(
-                    memberships__facility__team=team,
-                    memberships__role__in=(Role.FACILITY_STAFF, Role.FACILITY_LEADER),
-                    memberships__is_active=True,
-                ),
-                is_active=True,
-            )
-            .distinct()
-            .order_by("first_name", "last_name", "pk")
-        )
+            team_members(team.pk) | facility_members(facilities.values("pk"))
+        ).order_by("first_name", "last_name", "pk")
 
 
 # --- questions and updates ---------------------------------------------------------------

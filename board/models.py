@@ -1,9 +1,9 @@
 """The resident overview board (beboeroverblikstavle), the weekly cross-sector meeting, and the
 questions and updates left between meetings (seed 000; DOMAIN.md, "The overview board").
 
-Columns belong to a sector: housing staff write the social interventions and their contact
-person, the team writes the treatment interventions, both write the shared columns. Every
-entry carries a version: a save on a stale version is refused and both texts are shown.
+The columns, who writes them and what consent they need are described in ``board.columns``
+(checked against ``BoardEntry`` when this module is imported). Every entry carries a version:
+a save on a stale version is refused, or merged by ``board.services`` where the columns differ.
 """
 
 from __future__ import annotations
@@ -19,6 +19,15 @@ from django.utils.translation import gettext_lazy as _
 from courses.models import Course
 from organisation.models import Facility, Team
 from residents.models import Resident
+
+from . import columns
+from .columns import CATEGORY as FIELD_CATEGORY  # noqa: F401 - re-exported
+from .columns import (  # noqa: F401 - re-exported: the column lists live in board.columns
+    FACILITY_FIELDS,
+    SHARED_FIELDS,
+    TEAM_FIELDS,
+    Sector,
+)
 
 
 class BoardCriterion(models.TextChoices):
@@ -38,34 +47,6 @@ class BoardCriterion(models.TextChoices):
     CRISIS_RED = "crisis_red", _("Kriseplan i rød fase")
     SUBSTANCE = "substance", _("Misbrug")
     OTHER = "other", _("Andet")
-
-
-class Sector(models.TextChoices):
-    TEAM = "team", _("Botilbudsteam")
-    FACILITY = "facility", _("Botilbud")
-
-
-# Which sector writes which column. Shared columns are written by both.
-TEAM_FIELDS = ("treatment_interventions",)
-FACILITY_FIELDS = ("housing_contact", "social_interventions")
-SHARED_FIELDS = (
-    "others_involved",
-    "criteria",
-    "need_text",
-    "goals_short",
-    "goals_long",
-    "resident_goals",
-    "resident_informed",
-    "review_on",
-)
-# Consent categories (consent.models.Category) that housing staff need for each column; the
-# entry itself needs "board".
-FIELD_CATEGORY = {
-    "goals_short": "goals",
-    "goals_long": "goals",
-    "resident_goals": "goals",
-    "treatment_interventions": "plans",
-}
 
 
 class EntryStatus(models.TextChoices):
@@ -169,6 +150,10 @@ class BoardEntry(models.Model):
     def criteria_labels(self) -> list[str]:
         labels = dict(BoardCriterion.choices)
         return [str(labels.get(code, code)) for code in self.criteria]
+
+
+# Import-time: every field of BoardEntry is a described column (or named as none).
+columns.check_against(BoardEntry)
 
 
 class BoardEntryChange(models.Model):

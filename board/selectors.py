@@ -1,5 +1,6 @@
 """Every read of the board, meetings and questions, scoped to the user and redacted in the data
-layer: housing staff get entries only where the resident's consent covers the board, and
+layer. Who may see what is ``board.access`` (the policies); this module shapes what they allow
+into pages: housing staff get entries only where the resident's consent covers the board, and
 columns whose category the consent does not cover arrive blanked, listed in
 ``entry.withheld``."""
 
@@ -8,81 +9,41 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
-from django.db.models import F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from consent.selectors import refusal_exists, shared_categories_bulk, sharing_exists
-from organisation.access import principal_for, require
-from residents.models import Residence
-
+from . import access
 from .models import (
-    FIELD_CATEGORY,
     Action,
     AgendaItem,
     Attendance,
     BoardEntry,
+    BoardEntryChange,
     EntryStatus,
     Meeting,
+    MeetingStatus,
     Question,
     Sector,
 )
 
 
-def sector_for(user, *, team_id: int | None = None, facility_id: int | None = None) -> str | None:
-    """The user's sector for this team or facility: "team", "facility" or None."""
-    principal = principal_for(user)
-    if team_id is not None and team_id in principal.team_ids:
-        return Sector.TEAM
-    if facility_id is not None and facility_id in principal.facility_ids:
-        return Sector.FACILITY
-    return None
-
-
-def _shares(category: str):
-    return sharing_exists(category) & ~refusal_exists(category)
-
-
 def entries_visible_to(user) -> QuerySet[BoardEntry]:
-    """Team staff: their team's entries. Housing staff: entries at their facility of residents
-    who live there now and whose active consent lets the facility see the board."""
-    principal = principal_for(user)
-    condition = Q(pk__in=[])
-    if principal.team_ids:
-        condition |= Q(team_id__in=principal.team_ids)
-    if principal.facility_ids:
-        condition |= (
-            Q(facility_id__in=principal.facility_ids)
-            & Q(
-                resident__residences__facility_id=F("facility_id"),
-                resident__residences__moved_out__isnull=True,
-            )
-            & Q(_shares("board"))
-        )
-    return BoardEntry.objects.filter(condition).distinct()
+    """The board entries the user may see (``board.access.entries``)."""
+    return access.entries.visible(user)
 
 
 def _with_details(qs: QuerySet[BoardEntry]) -> QuerySet[BoardEntry]:
-    return qs.select_related(
-        "resident", "facility", "housing_contact", "course__responsible_doctor", "team"
-    ).prefetch_related("course__team_contacts")
+    return access.entries.with_details(qs)
 
 
 def redact(user, entries) -> list[BoardEntry]:
     """Blank the columns the viewer may not see; list them in ``entry.withheld``."""
     entries = list(entries)
-    principal = principal_for(user)
-    need_check = [e for e in entries if e.team_id not in principal.team_ids]
-    shared = shared_categories_bulk(need_check)
+    withheld = access.entries.withheld(user, entries)
     for entry in entries:
-        entry.withheld = set()
-        if entry.team_id in principal.team_ids:
-            continue
-        allowed = shared.get(entry.pk, frozenset())
-        for field, category in FIELD_CATEGORY.items():
-            if category not in allowed:
-                setattr(entry, field, "")
-                entry.withheld.add(field)
+        entry.withheld = set(withheld[entry.pk])
+        for field in entry.withheld:
+            setattr(entry, field, "")
     return entries
 
 
@@ -122,18 +83,14 @@ def board_entries(user, *, team_ids=None, facility_ids=None, flt: BoardFilter | 
     return redact(user, entries)
 
 
-def get_entry_for_user(user, pk: int, *, write: bool = False) -> BoardEntry:
-    entry = _with_details(entries_visible_to(user)).filter(pk=pk).first()
-    require(entry is not None)
-    if write and entry.status != EntryStatus.ACTIVE:
-        raise PermissionDenied
-    return redact(user, [entry])[0]
+def get_entry_for_user(user, pk: int, *, action: str = access.VIEW) -> BoardEntry:
+    """The entry as the pages show it (redacted): 404 if the user may not see it, 403 if they
+    may see but not do ``action``."""
+    return redact(user, [access.entries.get_for_user(user, pk, action=action)])[0]
 
 
 def entry_history(user, resident) -> list[BoardEntry]:
     """All entries (current and earlier) of one resident that the user may see, with changes."""
-    from .models import BoardEntryChange
-
     qs = (
         entries_visible_to(user)
         .filter(resident=resident)
@@ -158,8 +115,6 @@ def entry_history(user, resident) -> list[BoardEntry]:
 def entry_values_at(entry: BoardEntry, version: int, fields) -> dict[str, str]:
     """The text of ``fields`` as they were saved at ``version`` (from the change rows): the
     common ancestor when two people edited the same entry at the same time."""
-    from .models import BoardEntryChange
-
     values = dict.fromkeys(fields, "")
     rows = (
         BoardEntryChange.objects.filter(entry=entry, version__lte=version, field__in=list(fields))
@@ -171,70 +126,12 @@ def entry_values_at(entry: BoardEntry, version: int, fields) -> dict[str, str]:
     return values
 
 
-@dataclass(frozen=True)
-class Placement:
-    """Whether and by whom a resident can be put on a board: the active course, the user's
-    sector for its facility, the active entry the user can see (if any), and whether the
-    resident's consent lets housing staff see the board."""
-
-    course: object | None
-    sector: str | None
-    active_entry: BoardEntry | None
-    board_shared: bool
-
-    @property
-    def can_place(self) -> bool:
-        return (
-            self.course is not None
-            and self.sector is not None
-            and self.active_entry is None
-            and (self.sector == Sector.TEAM or self.board_shared)
-        )
-
-
-def placement_for(user, resident) -> Placement:
-    """For the "put on the board" page and link. ``resident`` has passed its gatekeeper."""
-    from consent.selectors import shared_categories
-    from courses.models import Course, CourseStatus
-
-    course = (
-        Course.objects.filter(resident=resident, status=CourseStatus.ACTIVE)
-        .select_related("team", "facility", "responsible_doctor", "facility_contact")
-        .prefetch_related("team_contacts")
-        .first()
-    )
-    if course is None:
-        return Placement(None, None, None, False)
-    sector = sector_for(user, team_id=course.facility.team_id, facility_id=course.facility_id)
-    if sector is None:
-        return Placement(course, None, None, False)
-    shared = sector == Sector.TEAM or "board" in shared_categories(user, resident)
-    active = (
-        entries_visible_to(user).filter(resident=resident, status=EntryStatus.ACTIVE).first()
-        if shared
-        else None
-    )
-    return Placement(course, sector, active, shared)
-
-
-def resident_minutes(user, resident) -> QuerySet:
-    """What closed meetings said about this resident: the team's meetings for team staff;
-    for housing staff, meetings at their facility while the consent covers the board."""
-    from consent.selectors import shared_categories
-
-    from .models import AgendaItem, MeetingStatus
-
-    principal = principal_for(user)
-    condition = Q(pk__in=[])
-    if principal.team_ids:
-        condition |= Q(meeting__team_id__in=principal.team_ids)
-    living_at = {r.facility_id for r in getattr(resident, "current_residences", [])}
-    own = living_at & principal.facility_ids
-    if own and "board" in shared_categories(user, resident):
-        condition |= Q(meeting__facility_id__in=own)
+def resident_minutes(user, resident) -> QuerySet[AgendaItem]:
+    """What closed meetings said about this resident, as far as the user may see it
+    (``board.access.items.shared_about``)."""
     return (
-        AgendaItem.objects.filter(condition)
-        .filter(resident=resident, meeting__status=MeetingStatus.CLOSED)
+        access.items.shared_about(user, resident)
+        .filter(meeting__status=MeetingStatus.CLOSED)
         .select_related("meeting", "meeting__facility")
         .order_by("-meeting__held_on", "-meeting_id")
     )
@@ -254,65 +151,15 @@ def flags(entry: BoardEntry, *, today: datetime.date | None = None) -> list[str]
 # --- meetings and questions ---------------------------------------------------------------
 
 
-def may_use_facility_board(user, facility) -> str:
-    """The user's sector for this facility's board and meetings; 404 for everyone else."""
-    sector = sector_for(user, team_id=facility.team_id, facility_id=facility.pk)
-    require(sector is not None)
-    return sector
-
-
-def meetings_visible_to(user) -> QuerySet[Meeting]:
-    principal = principal_for(user)
-    return Meeting.objects.filter(
-        Q(team_id__in=principal.team_ids) | Q(facility_id__in=principal.facility_ids)
-    )
-
-
-def get_meeting_for_user(user, pk: int) -> Meeting:
-    meeting = meetings_visible_to(user).select_related("facility", "team").filter(pk=pk).first()
-    require(meeting is not None)
-    return meeting
-
-
-def _lives_there(principal) -> Q:
-    """Housing staff: rows of their facility about residents who still live there (a resident
-    who moves out drops out of the old facility's lists on the next request)."""
-    return Q(
-        facility_id__in=principal.facility_ids,
-        resident__in=Residence.objects.filter(
-            facility_id=OuterRef("facility_id"), moved_out__isnull=True
-        ).values("resident_id"),
-    )
-
-
-def questions_visible_to(user) -> QuerySet[Question]:
-    principal = principal_for(user)
-    return Question.objects.filter(Q(team_id__in=principal.team_ids) | _lives_there(principal))
-
-
 def open_questions(user, *, facility_id: int | None = None) -> QuerySet[Question]:
-    qs = questions_visible_to(user).filter(answered_at__isnull=True)
+    qs = access.questions.visible(user).filter(answered_at__isnull=True)
     if facility_id is not None:
         qs = qs.filter(facility_id=facility_id)
     return qs.select_related("resident", "facility", "asked_by").order_by("asked_at", "id")
 
 
-def get_question_for_user(user, pk: int) -> Question:
-    question = (
-        questions_visible_to(user)
-        .select_related("resident", "facility", "asked_by", "answered_by")
-        .filter(pk=pk)
-        .first()
-    )
-    require(question is not None)
-    return question
-
-
 def open_actions(user, *, facility_id: int | None = None) -> QuerySet[Action]:
-    principal = principal_for(user)
-    qs = Action.objects.filter(done_at__isnull=True).filter(
-        Q(facility__team_id__in=principal.team_ids) | _lives_there(principal)
-    )
+    qs = access.actions.visible(user).filter(done_at__isnull=True)
     if facility_id is not None:
         qs = qs.filter(facility_id=facility_id)
     return qs.select_related("resident", "owner", "meeting").order_by("due_on", "id")
@@ -321,50 +168,9 @@ def open_actions(user, *, facility_id: int | None = None) -> QuerySet[Action]:
 # --- meeting mode ---------------------------------------------------------------------------
 
 
-def item_access(user, meeting: Meeting, items) -> None:
-    """Set ``item.shared`` on agenda items: may the viewer see the item's board content (entry,
-    note, decisions, the team's actions)? Team staff: always. Housing staff: where the resident
-    lives at the facility and an active consent lets it see the board, as on the board itself.
-    Constant queries for any number of items."""
-    items = list(items)
-    if meeting.team_id in principal_for(user).team_ids:
-        for item in items:
-            item.shared = True
-        return
-    living = set(
-        Residence.objects.filter(
-            resident_id__in=[i.resident_id for i in items],
-            facility_id=meeting.facility_id,
-            moved_out__isnull=True,
-        ).values_list("resident_id", flat=True)
-    )
-    for item in items:
-        item.facility_id = meeting.facility_id  # what shared_categories_bulk reads
-    shared = shared_categories_bulk(items)
-    for item in items:
-        item.shared = item.resident_id in living and "board" in shared.get(item.pk, frozenset())
-
-
 def meeting_items(user, meeting: Meeting) -> list[AgendaItem]:
     """The agenda in order, with ``shared`` set per item."""
-    items = list(meeting.items.select_related("resident", "entry").order_by("position", "id"))
-    for item in items:
-        item.meeting = meeting
-    item_access(user, meeting, items)
-    return items
-
-
-def get_item_for_user(user, pk: int) -> AgendaItem:
-    """An agenda item of a meeting the user may see (404 otherwise), with ``shared`` set."""
-    item = (
-        AgendaItem.objects.filter(meeting__in=meetings_visible_to(user))
-        .select_related("meeting__facility", "meeting__team", "resident")
-        .filter(pk=pk)
-        .first()
-    )
-    require(item is not None)
-    item_access(user, item.meeting, [item])
-    return item
+    return access.items.of_meeting(user, meeting)
 
 
 def item_entry(user, item: AgendaItem) -> BoardEntry | None:
@@ -465,23 +271,3 @@ def meeting_minutes(user, meeting: Meeting) -> dict:
         "attendance": meeting_attendance(meeting),
         "other_questions": other_questions,
     }
-
-
-def get_action_for_user(user, pk: int) -> Action:
-    """An action at a facility the user works with (404 otherwise). Housing staff see the
-    team's actions only where the resident's consent covers the board."""
-    from consent.selectors import shared_categories
-
-    principal = principal_for(user)
-    action = (
-        Action.objects.filter(
-            Q(facility__team_id__in=principal.team_ids) | Q(facility_id__in=principal.facility_ids)
-        )
-        .select_related("facility", "resident", "owner", "meeting")
-        .filter(pk=pk)
-        .first()
-    )
-    require(action is not None)
-    if action.facility.team_id not in principal.team_ids and action.owner_sector != Sector.FACILITY:
-        require("board" in shared_categories(user, action.resident))
-    return action

@@ -1,33 +1,35 @@
 """Every write to the board, the meetings and the questions.
 
-Each function is one transaction that checks the rules, saves with ``update_fields`` and writes
-the audit row. Columns are owned by sectors (``board.models.TEAM_FIELDS`` etc.): a change to a
-column the user's sector may not write is refused as a whole. Edits carry the version the user
-loaded; a stale version raises ``StaleEdit`` with the current values, so the page can show both.
+Each function is one transaction that asks the policy (``board.access``: a user who may not
+raises PermissionDenied, whoever called), checks the state and the input, saves with
+``update_fields`` and writes exactly one audit row. Columns are owned by sectors
+(``board.columns``): a change to a column the user's sector may not write is refused as a
+whole, and housing staff may not write a column their consent keeps from them. Edits carry the
+version the user loaded: ``board_entry_update`` refuses a stale version (``StaleEdit``, with the
+current values); ``board_entry_edit`` merges changes to different columns and raises
+``EditConflict`` only where both changed the same column to different texts.
 """
 
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from audit.models import Action as AuditAction
 from audit.services import record
 from btt.errors import StaleVersion, TransitionError
-from consent.selectors import shared_categories
 from courses.models import Course, CourseStatus
-from organisation.models import Membership, Role
 from record.kinds import Kind
+from residents.selectors import get_resident_for_user
 
+from . import access, columns
 from .models import (
-    FACILITY_FIELDS,
-    FIELD_CATEGORY,
-    SHARED_FIELDS,
-    TEAM_FIELDS,
     Action,
     AgendaItem,
     AgendaReason,
@@ -43,28 +45,35 @@ from .models import (
     QuestionDirection,
     Sector,
 )
-from .selectors import sector_for
-
-EDITABLE = {
-    Sector.TEAM: frozenset(TEAM_FIELDS + SHARED_FIELDS),
-    Sector.FACILITY: frozenset(FACILITY_FIELDS + SHARED_FIELDS),
-}
+from .selectors import entry_values_at
 
 
 class StaleEdit(StaleVersion):
-    """Someone else saved the entry first. ``current`` is the entry as saved now."""
+    """Someone else saved the entry first. ``current`` is the entry as saved now (not redacted:
+    a page shows it through ``board.selectors.redact``)."""
 
     def __init__(self, message, *, current):
         super().__init__(message, code="stale")
         self.current = current
 
 
-def _sector(user, entry_or_facility) -> str:
-    facility = getattr(entry_or_facility, "facility", entry_or_facility)
-    sector = sector_for(user, team_id=facility.team_id, facility_id=facility.pk)
-    if sector is None:
-        raise PermissionDenied
-    return sector
+class EditConflict(StaleEdit):
+    """Someone else saved the same columns, to other texts, since the user loaded the entry.
+    ``conflicting``: those columns; ``base``: every typed column's text at the loaded version."""
+
+    def __init__(self, message, *, current, conflicting: list[str], base: dict[str, str]):
+        super().__init__(message, current=current)
+        self.conflicting = conflicting
+        self.base = base
+
+
+@dataclass(frozen=True)
+class Saved:
+    """A saved edit; ``merged_with``: who had meanwhile saved other columns (kept as well)."""
+
+    entry: BoardEntry
+    changed: list[str]
+    merged_with: tuple[str, ...] = ()
 
 
 def _as_text(value) -> str:
@@ -94,16 +103,25 @@ def _validate(changes: dict, *, creating: bool) -> None:
 
 
 def _check_housing_contact(facility, user) -> None:
-    if user is None:
-        return
-    ok = Membership.objects.filter(
-        user=user,
-        facility=facility,
-        is_active=True,
-        role__in=(Role.FACILITY_STAFF, Role.FACILITY_LEADER),
-    ).exists()
-    if not ok:
+    if user is not None and not access.is_facility_staff(user, facility):
         raise ValidationError({"housing_contact": _("Vælg en medarbejder fra botilbuddet.")})
+
+
+def _check_columns(user, sector: str, resident, changes: dict, *, creating: bool) -> None:
+    """Only the sector's columns (ValidationError, nothing saved), and for housing staff only
+    those the resident's consent lets them see (PermissionDenied)."""
+    unknown = set(changes) - columns.editable(sector)
+    if unknown:
+        message = (
+            _("Du kan ikke udfylde disse kolonner: %(fields)s")
+            if creating
+            else _("Du kan ikke ændre disse kolonner: %(fields)s")
+        )
+        raise ValidationError(
+            message % {"fields": ", ".join(sorted(unknown))}, code="not_your_columns"
+        )
+    if set(changes) & access.withheld_columns(user, sector, resident):
+        raise PermissionDenied
 
 
 def _apply(entry: BoardEntry, user, changes: dict, *, creating: bool = False) -> list[str]:
@@ -148,18 +166,10 @@ def board_entry_create(
             _("Kun beboere i et aktivt forløb kan komme på tavlen."), code="no_course"
         )
     facility = course.facility
-    sector = _sector(user, facility)
-    if sector == Sector.FACILITY:
-        allowed = shared_categories(user, resident)
-        hidden = {f for f in changes if FIELD_CATEGORY.get(f) and FIELD_CATEGORY[f] not in allowed}
-        if "board" not in allowed or hidden:
-            raise PermissionDenied
-    unknown = set(changes) - EDITABLE[sector]
-    if unknown:
-        raise ValidationError(
-            _("Du kan ikke udfylde disse kolonner: %(fields)s")
-            % {"fields": ", ".join(sorted(unknown))}
-        )
+    sector = access.place_sector(user, resident, course)
+    if sector is None:
+        raise PermissionDenied
+    _check_columns(user, sector, resident, changes, creating=True)
     _validate(changes, creating=True)
     if "housing_contact" in changes:
         _check_housing_contact(facility, changes["housing_contact"])
@@ -192,48 +202,114 @@ def board_entry_create(
     return entry
 
 
-@transaction.atomic
-def board_entry_update(*, user, entry: BoardEntry, version: int, changes: dict) -> BoardEntry:
-    """Save the columns the user's sector may write. A stale version raises StaleEdit."""
-    locked = BoardEntry.objects.select_for_update().get(pk=entry.pk)
-    sector = _sector(user, locked)
+STALE = gettext_lazy("En anden har gemt ændringer i indgangen, siden du åbnede den.")
+
+
+def _lock_for_edit(user, entry: BoardEntry, changes: dict) -> BoardEntry:
+    """The entry locked for this transaction, after the policy, its state and the columns."""
+    locked = BoardEntry.objects.select_for_update().select_related("resident").get(pk=entry.pk)
+    access.entries.require(user, access.EDIT, locked)
     if locked.status != EntryStatus.ACTIVE:
         raise TransitionError(
             _("Beboeren er taget af tavlen; indgangen kan ikke ændres."), code="ended"
         )
-    unknown = set(changes) - EDITABLE[sector]
-    if unknown:
-        raise ValidationError(
-            _("Du kan ikke ændre disse kolonner: %(fields)s")
-            % {"fields": ", ".join(sorted(unknown))},
-            code="not_your_columns",
-        )
-    if sector == Sector.FACILITY:
-        allowed = shared_categories(user, locked.resident)
-        hidden = {f for f in changes if FIELD_CATEGORY.get(f) and FIELD_CATEGORY[f] not in allowed}
-        if "board" not in allowed or hidden:
-            raise PermissionDenied
-    if locked.version != version:
-        raise StaleEdit(
-            _("En anden har gemt ændringer i indgangen, siden du åbnede den."), current=locked
-        )
+    sector = access.sector(user, locked.facility)
+    _check_columns(user, sector, locked.resident, changes, creating=False)
+    return locked
+
+
+def _save_columns(user, locked: BoardEntry, changes: dict) -> list[str]:
+    """Validate and save the changed columns with their change rows; the changed fields."""
     _validate(changes, creating=False)
     if "housing_contact" in changes:
         _check_housing_contact(locked.facility, changes["housing_contact"])
-    before = {field: _as_text(getattr(locked, field)) for field in changes}
     changed = _apply(locked, user, changes)
-    if not changed:
-        return locked
-    locked.version += 1
-    locked.save(update_fields=[*changed, "cell_meta", "version"])
-    record(
-        user=user,
-        action=AuditAction.UPDATE,
-        resident=locked.resident,
-        obj=locked,
-        detail={"fields": changed, "before_version": version, "before_fields": sorted(before)},
-    )
+    if changed:
+        locked.version += 1
+        locked.save(update_fields=[*changed, "cell_meta", "version"])
+    return changed
+
+
+@transaction.atomic
+def board_entry_update(*, user, entry: BoardEntry, version: int, changes: dict) -> BoardEntry:
+    """Save the columns the user's sector may write. A stale version raises StaleEdit."""
+    locked = _lock_for_edit(user, entry, changes)
+    if locked.version != version:
+        raise StaleEdit(STALE, current=locked)
+    changed = _save_columns(user, locked, changes)
+    if changed:  # an unchanged save changes nothing, so there is nothing to audit
+        record(
+            user=user,
+            action=AuditAction.UPDATE,
+            resident=locked.resident,
+            obj=locked,
+            detail={"fields": changed, "before_version": version},
+        )
     return locked
+
+
+def merge_plan(
+    typed: dict[str, str], base: dict[str, str], saved: dict[str, str]
+) -> tuple[list[str], list[str]]:
+    """Three texts per column (as ``_as_text`` writes them): what the user typed, what they
+    loaded (``base``) and what is saved now. Returns (the columns the user changed, those of
+    them someone else changed meanwhile to another text: the conflicts)."""
+    mine = [name for name in typed if typed[name] != base[name]]
+    conflicting = [n for n in mine if saved[n] != base[n] and saved[n] != typed[n]]
+    return mine, conflicting
+
+
+@transaction.atomic
+def board_entry_edit(
+    *,
+    user,
+    entry: BoardEntry,
+    version: int,
+    changes: dict,
+    keep_saved=frozenset(),
+) -> Saved:
+    """Save an edit made on ``version`` of the entry, whoever saved meanwhile.
+
+    ``changes`` holds every column of the user's form. If someone saved since ``version``, the
+    columns only the user changed are saved on top, the columns only the other person changed
+    keep the saved text, and where both changed a column to different texts nothing is saved:
+    ``EditConflict`` names those columns. ``keep_saved``: columns of an earlier conflict where
+    the user chose the saved text (left as saved). The entry stays locked from the check to
+    the save, so no third save can slip in between."""
+    typed = {name: value for name, value in changes.items() if name not in keep_saved}
+    locked = _lock_for_edit(user, entry, typed)
+    merged_with: tuple[str, ...] = ()
+    if locked.version != version:
+        base = entry_values_at(locked, version, list(changes))
+        saved = {name: _as_text(getattr(locked, name)) for name in changes}
+        mine, conflicting = merge_plan({n: _as_text(v) for n, v in typed.items()}, base, saved)
+        if conflicting:
+            raise EditConflict(
+                _("En anden har gemt i de samme felter, siden du åbnede indgangen."),
+                current=locked,
+                conflicting=conflicting,
+                base=base,
+            )
+        merged_with = tuple(
+            sorted(
+                {
+                    (locked.cell_meta.get(name) or {}).get("name", "")
+                    for name in changes
+                    if saved[name] != base[name]
+                }
+            )
+        )
+        typed = {name: typed[name] for name in mine}
+    changed = _save_columns(user, locked, typed)
+    if changed:  # an unchanged save changes nothing, so there is nothing to audit
+        record(
+            user=user,
+            action=AuditAction.UPDATE,
+            resident=locked.resident,
+            obj=locked,
+            detail={"fields": changed, "before_version": version, "merged": bool(merged_with)},
+        )
+    return Saved(entry=locked, changed=changed, merged_with=merged_with)
 
 
 @transaction.atomic
@@ -242,13 +318,21 @@ def board_entry_review(
 ) -> BoardEntry:
     """Followed up today; the next review date is required."""
     today = timezone.localdate()
+    locked = _lock_for_edit(user, entry, {"review_on": next_review_on})
+    if locked.version != version:
+        raise StaleEdit(STALE, current=locked)
     if next_review_on <= today:
         raise ValidationError({"next_review_on": _("Næste opfølgning skal ligge efter i dag.")})
-    locked = board_entry_update(
-        user=user, entry=entry, version=version, changes={"review_on": next_review_on}
-    )
+    changed = _save_columns(user, locked, {"review_on": next_review_on})
     locked.last_reviewed_on = today
     locked.save(update_fields=["last_reviewed_on"])
+    record(
+        user=user,
+        action=AuditAction.UPDATE,
+        resident=locked.resident,
+        obj=locked,
+        detail={"fields": [*changed, "last_reviewed_on"], "before_version": version},
+    )
     return locked
 
 
@@ -264,13 +348,11 @@ def board_entry_end(
 ) -> BoardEntry:
     """Take the resident off the board; how the effort was ended with the resident is required."""
     locked = BoardEntry.objects.select_for_update().select_related("resident").get(pk=entry.pk)
-    _sector(user, locked)
+    access.entries.require(user, access.EDIT, locked)
     if locked.status != EntryStatus.ACTIVE:
         raise TransitionError(_("Beboeren er allerede taget af tavlen."), code="ended")
     if locked.version != version:
-        raise StaleEdit(
-            _("En anden har gemt ændringer i indgangen, siden du åbnede den."), current=locked
-        )
+        raise StaleEdit(STALE, current=locked)
     ended_on = ended_on or timezone.localdate()
     errors = {}
     if not ending_text.strip():
@@ -305,14 +387,12 @@ def board_entry_end(
 @transaction.atomic
 def question_ask(*, user, resident, kind: str, text: str) -> Question:
     """A question or update for the other sector, about a resident of the facility."""
-    from residents.selectors import get_resident_for_user
-
     resident = get_resident_for_user(user, resident.pk)
-    residence = resident.current_residences[0] if resident.current_residences else None
-    if residence is None or residence.facility.team_id is None:
+    facility, sector = access.ask_sector(user, resident)
+    if facility is None or facility.team_id is None:
         raise ValidationError(_("Beboeren bor ikke på et botilbud, som et team betjener."))
-    facility = residence.facility
-    sector = _sector(user, facility)
+    if sector is None:
+        raise PermissionDenied
     if not text.strip():
         raise ValidationError({"text": _("Skriv spørgsmålet eller opdateringen.")})
     question = Question(
@@ -334,11 +414,7 @@ def question_ask(*, user, resident, kind: str, text: str) -> Question:
 @transaction.atomic
 def question_answer(*, user, question: Question, answer: str) -> Question:
     locked = Question.objects.select_for_update().select_related("facility").get(pk=question.pk)
-    sector = _sector(user, locked.facility)
-    # the side the question was put to answers it
-    to = QuestionDirection.TO_TEAM if sector == Sector.TEAM else QuestionDirection.TO_FACILITY
-    if locked.direction != to:
-        raise PermissionDenied
+    access.questions.require(user, access.ANSWER, locked)  # the side it was put to answers
     if locked.answered_at is not None:
         raise TransitionError(_("Spørgsmålet er allerede besvaret."), code="answered")
     if not answer.strip():
@@ -454,7 +530,8 @@ def build_agenda(
 
 @transaction.atomic
 def meeting_open(*, user, facility, held_on: datetime.date | None = None) -> Meeting:
-    sector = _sector(user, facility)
+    """Start the facility's meeting: the agenda is built, the user is the first attendee."""
+    sector = access.require_sector(user, facility)
     held_on = held_on or timezone.localdate()
     if Meeting.objects.filter(facility=facility, status=MeetingStatus.OPEN).exists():
         raise TransitionError(
@@ -496,7 +573,7 @@ def meeting_schedule_set(
     minutes_per_resident: int | None = None,
 ) -> MeetingSchedule:
     """Set the facility's recurring weekly meeting (one schedule per facility)."""
-    _sector(user, facility)
+    access.require_sector(user, facility)
     errors = {}
     if weekday not in range(5):
         errors["weekday"] = _("Vælg en hverdag.")
@@ -529,27 +606,39 @@ def meeting_schedule_set(
     return schedule
 
 
-def _require_board_consent(user, sector: str, resident) -> None:
-    """Housing staff write meeting notes and actions only about residents whose consent lets
-    the facility see the board (what they may not see, they may not overwrite)."""
-    if sector == Sector.FACILITY and "board" not in shared_categories(user, resident):
-        raise PermissionDenied
-
-
-def _open_meeting(meeting: Meeting) -> Meeting:
+def _open_meeting(user, meeting: Meeting) -> Meeting:
+    """The meeting locked, once the policy lets the user run it; refused when closed."""
     locked = Meeting.objects.select_for_update().select_related("facility").get(pk=meeting.pk)
-    if locked.status != MeetingStatus.OPEN:
+    access.meetings.require(user, access.EDIT, locked)
+    _refuse_closed(locked)
+    return locked
+
+
+def _refuse_closed(meeting: Meeting) -> None:
+    if meeting.status != MeetingStatus.OPEN:
         raise TransitionError(_("Mødet er afsluttet og kan ikke ændres."), code="closed")
+
+
+def _lock_item(user, item: AgendaItem) -> AgendaItem:
+    """The agenda item locked, once the policy lets the user write it (a shared item of a
+    meeting they run); refused when its meeting is closed."""
+    locked = (
+        AgendaItem.objects.select_for_update(of=("self", "meeting"))
+        .select_related("meeting__facility", "resident")
+        .get(pk=item.pk)
+    )
+    access.items.require(user, access.EDIT, locked)
+    _refuse_closed(locked.meeting)
     return locked
 
 
 @transaction.atomic
 def attendance_set(*, user, meeting: Meeting, users: list) -> None:
-    locked = _open_meeting(meeting)
-    _sector(user, locked.facility)
+    """Who takes part, from both sectors (replacing the list)."""
+    locked = _open_meeting(user, meeting)
     rows = []
     for person in users:
-        sector = sector_for(person, team_id=locked.team_id, facility_id=locked.facility_id)
+        sector = access.sector(person, locked.facility)
         if sector is None:
             raise ValidationError(
                 _("%(name)s hører ikke til teamet eller botilbuddet.") % {"name": person}
@@ -557,16 +646,20 @@ def attendance_set(*, user, meeting: Meeting, users: list) -> None:
         rows.append(Attendance(meeting=locked, user=person, sector=sector))
     Attendance.objects.filter(meeting=locked).delete()
     Attendance.objects.bulk_create(rows)
+    record(
+        user=user,
+        action=AuditAction.UPDATE,
+        obj=locked,
+        detail={"attendance": len(rows), "facility_id": locked.facility_id},
+    )
 
 
 @transaction.atomic
 def agenda_item_update(
     *, user, item: AgendaItem, version: int, note: str, decisions: str
 ) -> AgendaItem:
-    meeting = _open_meeting(item.meeting)
-    sector = _sector(user, meeting.facility)
-    _require_board_consent(user, sector, item.resident)
-    locked = AgendaItem.objects.select_for_update().get(pk=item.pk)
+    """An item's note and decisions; a stale version raises StaleEdit."""
+    locked = _lock_item(user, item)
     if locked.version != version:
         raise StaleEdit(_("En anden har gemt notatet, siden du åbnede det."), current=locked)
     locked.note = note
@@ -580,10 +673,10 @@ def agenda_item_update(
 
 @transaction.atomic
 def action_create(*, user, item: AgendaItem, text: str, owner, due_on: datetime.date) -> Action:
-    meeting = _open_meeting(item.meeting)
-    sector = _sector(user, meeting.facility)
-    _require_board_consent(user, sector, item.resident)
-    owner_sector = sector_for(owner, team_id=meeting.team_id, facility_id=meeting.facility_id)
+    """A follow-up agreed at the meeting about the item's resident, owned by either sector."""
+    item = _lock_item(user, item)
+    meeting = item.meeting
+    owner_sector = access.sector(owner, meeting.facility)
     errors = {}
     if owner_sector is None:
         errors["owner"] = _("Den ansvarlige skal høre til teamet eller botilbuddet.")
@@ -610,10 +703,9 @@ def action_create(*, user, item: AgendaItem, text: str, owner, due_on: datetime.
 
 @transaction.atomic
 def action_done(*, user, action: Action) -> Action:
+    """Mark a follow-up done (either sector)."""
     locked = Action.objects.select_for_update().select_related("facility").get(pk=action.pk)
-    sector = _sector(user, locked.facility)
-    if locked.owner_sector != Sector.FACILITY:
-        _require_board_consent(user, sector, locked.resident)
+    access.actions.require(user, access.DONE, locked)
     if locked.done_at is not None:
         raise TransitionError(_("Handlingen er allerede udført."), code="done")
     locked.done_at = timezone.now()
@@ -632,8 +724,7 @@ def action_done(*, user, action: Action) -> Action:
 @transaction.atomic
 def meeting_close(*, user, meeting: Meeting) -> Meeting:
     """Close the meeting; its agenda items become the minutes, filed to each resident."""
-    locked = _open_meeting(meeting)
-    _sector(user, locked.facility)
+    locked = _open_meeting(user, meeting)
     locked.status = MeetingStatus.CLOSED
     locked.closed_at = timezone.now()
     locked.closed_by = user

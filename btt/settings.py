@@ -55,6 +55,23 @@ DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+# Two PostgreSQL roles (docs/database-roles.md): DATABASE_URL is the application's role, which
+# may only INSERT and SELECT audit rows; MIGRATION_DATABASE_URL, set only where migrations run,
+# is the owner of the tables, same database. `manage.py migrate` then connects as the owner
+# (alias "owner", audit/roles.py) and grants the application role its privileges afterwards.
+_migration_url = env_str("MIGRATION_DATABASE_URL")
+if _migration_url:
+    if not _migration_url.startswith(("postgres://", "postgresql://")):
+        raise ImproperlyConfigured("MIGRATION_DATABASE_URL must be a postgres:// URL.")
+    DATABASES["owner"] = dj_database_url.parse(_migration_url, conn_max_age=0)
+    _where = [
+        (d["ENGINE"], d["NAME"], d["HOST"], str(d["PORT"] or 5432)) for d in DATABASES.values()
+    ]
+    if _where[0] != _where[1]:
+        raise ImproperlyConfigured(
+            "MIGRATION_DATABASE_URL must name the same PostgreSQL database as DATABASE_URL."
+        )
+    DATABASES["owner"]["TEST"] = {"MIRROR": "default"}  # tests run on one test database
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
@@ -224,9 +241,12 @@ OTP_TOTP_ISSUER = "Botilbudsteams"
 OTP_TOTP_THROTTLE_FACTOR = 1
 
 # Lockout (django-axes): five failed passwords for the same username from the same address
-# lock that pair for 15 minutes. Keyed on the pair so nobody can lock out a colleague (other
-# address) or a whole office (other usernames). A successful login resets the count.
+# lock that pair for 15 minutes, so nobody can lock out a colleague from another address. A
+# successful login resets that pair's count. Besides, 20 failures from one address across any
+# usernames within the 15 minutes lock the address (password spraying; accounts/lockout.py).
 AXES_FAILURE_LIMIT = 5
+AXES_ADDRESS_FAILURE_LIMIT = 20  # ours, read by accounts.lockout.LockoutHandler
+AXES_HANDLER = "accounts.lockout.LockoutHandler"
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True

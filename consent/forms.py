@@ -55,9 +55,32 @@ class ConsentRecordForm(Form):
         ),
     )
 
-    def __init__(self, *args, facility_ids=(), **kwargs):
+    def __init__(self, *args, allowed, **kwargs):
+        """``allowed``: what this user may record about the resident
+        (``consent.access.recordable``); the form offers exactly that and nothing else."""
         super().__init__(*args, **kwargs)
-        self.fields["facility"].queryset = Facility.objects.filter(pk__in=facility_ids)
+        self.fields["facility"].queryset = Facility.objects.filter(pk__in=allowed.facility_ids)
+        kinds = self.fields["kind"]
+        kinds.choices = [c for c in ConsentKind.choices if c[0] in allowed.kinds]
+        directions = self.fields["direction"]
+        directions.choices = [c for c in Direction.choices if c[0] in allowed.directions]
+        if not allowed.by_team:
+            kinds.error_messages["invalid_choice"] = _(
+                "Botilbuddets personale kan kun registrere samtykke til det, botilbuddet "
+                "videregiver til teamet. Samtykke til behandling, til inddragelse af pårørende "
+                "og frabedelser registreres af teamet."
+            )
+            directions.error_messages["invalid_choice"] = _(
+                "Botilbuddets personale kan kun registrere samtykke til det, botilbuddet "
+                "videregiver til teamet. Samtykke til at dele teamets oplysninger med "
+                "botilbuddet registreres af teamet, der har oplysningerne."
+            )
+            directions.help_text = _(
+                "Samtykke til at dele teamets oplysninger med botilbuddet registreres af teamet."
+            )
+        for name, field in (("kind", kinds), ("direction", directions)):
+            if len(field.choices) == 1:
+                self.initial.setdefault(name, field.choices[0][0])
         for name in ("facility", "direction", "categories", "purpose", "legal_basis", "relatives"):
             self.fields[name].show_optional = False  # required depending on the type
 

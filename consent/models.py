@@ -117,9 +117,9 @@ class Consent(models.Model):
 
     def is_active_on(self, day: datetime.date) -> bool:
         """In force: given, not withdrawn, not lapsed (it lapses ON ``expires_on``)."""
-        if self.withdrawn_at is not None or self.given_on > day:
-            return False
-        return self.expires_on is None or day < self.expires_on
+        from .rules import in_force
+
+        return in_force(self.given_on, self.expires_on, self.withdrawn_at, day)
 
     @property
     def is_active(self) -> bool:

@@ -14,6 +14,7 @@ from audit.models import Action
 from audit.services import record
 from btt.errors import TransitionError
 
+from . import access
 from .models import (
     TO_FACILITY,
     Consent,
@@ -49,6 +50,9 @@ def consent_record(
     relatives: str = "",
     expires_on: datetime.date | None = None,
 ) -> Consent:
+    """Consent to share the team's information is recorded by the team that holds it; housing
+    staff record what the facility shares (``consent.access``)."""
+    access.check_record(user, resident, kind=kind, direction=direction, facility=facility)
     categories = sorted(set(categories or []))
     errors: dict[str, str] = {}
     if given_on > timezone.localdate():
@@ -119,7 +123,10 @@ def consent_record(
 
 @transaction.atomic
 def consent_withdraw(*, user, consent: Consent, note: str = "") -> Consent:
-    """Takes effect on the very next request: nothing caches consent decisions."""
+    """Takes effect on the very next request: nothing caches consent decisions. Who may record
+    a withdrawal: ``consent.access`` (the team, or housing staff for sharing with their
+    facility)."""
+    access.get_for_user(user, consent.pk, action=access.WITHDRAW)
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
     if consent.withdrawn_at is not None:
         raise TransitionError(_("Samtykket er allerede trukket tilbage."), code="withdrawn")

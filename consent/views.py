@@ -7,26 +7,22 @@ from audit.models import Action
 from audit.services import record, record_shown
 from btt.forms import call_service
 from organisation.access import principal_for, require
-from residents.selectors import get_resident_for_user, is_team_resident
+from residents.selectors import get_resident_for_user
 
-from . import services
+from . import access, services
 from .forms import ConsentRecordForm, WithdrawForm
-from .selectors import consents_for_resident, expiring_consents, get_consent_for_user
-
-
-def _may_record(user, resident) -> bool:
-    """The resident's team, and housing staff where the resident lives (not emergency)."""
-    principal = principal_for(user)
-    if is_team_resident(user, resident):
-        return True
-    current = resident.current_residences[0] if resident.current_residences else None
-    return current is not None and current.facility_id in principal.facility_ids
+from .selectors import consents_for_resident, expiring_consents
 
 
 @require_GET
 def ledger(request, resident_pk: int):
     resident = get_resident_for_user(request.user, resident_pk)
     consents = consents_for_resident(request.user, resident)
+    for consent in consents:
+        consent.resident = resident  # the policy reads where the resident lives now
+        consent.can_withdraw = consent.is_active and access.can(
+            request.user, access.WITHDRAW, consent
+        )
     record(user=request.user, action=Action.VIEW, resident=resident, detail={"page": "consents"})
     return render(
         request,
@@ -34,7 +30,7 @@ def ledger(request, resident_pk: int):
         {
             "resident": resident,
             "consents": consents,
-            "can_record": _may_record(request.user, resident),
+            "can_record": access.may_record(request.user, resident),
             "today": timezone.localdate(),
         },
     )
@@ -43,13 +39,13 @@ def ledger(request, resident_pk: int):
 @require_http_methods(["GET", "POST"])
 def create(request, resident_pk: int):
     resident = get_resident_for_user(request.user, resident_pk)
-    if not _may_record(request.user, resident):
+    allowed = access.recordable(request.user, resident)
+    if not allowed:
         raise PermissionDenied
-    current = resident.current_residences[0] if resident.current_residences else None
-    facility_ids = [current.facility_id] if current else []
+    facility_ids = sorted(allowed.facility_ids)
     form = ConsentRecordForm(
         request.POST or None,
-        facility_ids=facility_ids,
+        allowed=allowed,
         initial={
             "given_on": timezone.localdate(),
             "facility": facility_ids[0] if facility_ids else None,
@@ -76,19 +72,14 @@ def create(request, resident_pk: int):
         )
         if consent is not None:
             return redirect("consent:ledger", resident_pk=resident.pk)
-    return render(request, "consent/create.html", {"form": form, "resident": resident})
+    return render(
+        request, "consent/create.html", {"form": form, "resident": resident, "allowed": allowed}
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def withdraw(request, pk: int):
-    consent = get_consent_for_user(request.user, pk)
-    from residents.selectors import with_current_details
-
-    resident = with_current_details(
-        type(consent.resident).objects.filter(pk=consent.resident_id)
-    ).get()
-    if not _may_record(request.user, resident):
-        raise PermissionDenied
+    consent = access.get_for_user(request.user, pk, action=access.WITHDRAW)
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         done = call_service(

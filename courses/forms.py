@@ -6,7 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from btt.forms import DateInput, Form
-from organisation.models import Facility, Profession, Role
+from organisation.access import facility_members as access_facility_members
+from organisation.access import team_members as access_team_members
+from organisation.models import Facility, Profession
 from residents.forms import PersonIdentifierField, ResidentIdentityForm, not_in_future
 
 from .models import (
@@ -22,25 +24,15 @@ TEXT_MAX = 5000
 
 
 def team_members(team_id: int):
-    return User.objects.filter(
-        is_active=True,
-        memberships__team_id=team_id,
-        memberships__is_active=True,
-        memberships__role__in=(Role.TEAM_STAFF, Role.TEAM_LEADER),
-    ).distinct()
+    return access_team_members(team_id)
 
 
 def team_doctors(team_id: int):
-    return team_members(team_id).filter(memberships__profession=Profession.DOCTOR)
+    return access_team_members(team_id, professions=[Profession.DOCTOR])
 
 
 def facility_members(facility_id: int):
-    return User.objects.filter(
-        is_active=True,
-        memberships__facility_id=facility_id,
-        memberships__is_active=True,
-        memberships__role__in=(Role.FACILITY_STAFF, Role.FACILITY_LEADER),
-    ).distinct()
+    return access_facility_members(facility_id)
 
 
 class UserChoiceField(forms.ModelChoiceField):
@@ -243,3 +235,13 @@ class CourseEndForm(Form):
 
 class WardLookupForm(Form):
     identifier = PersonIdentifierField()
+
+
+class ReferralConfirmForm(Form):
+    checked = forms.BooleanField(
+        label=_(
+            "Jeg har kontrolleret, at det er den rigtige beboer, og at beboeren bor på botilbuddet"
+        ),
+        required=True,
+        error_messages={"required": _("Sæt kryds for at bekræfte henvisningen.")},
+    )

@@ -91,6 +91,10 @@ class ReferralSource(models.TextChoices):
 
 
 class ReferralStatus(models.TextChoices):
+    # a referral of an existing resident whom the referring team could not see: it gives the
+    # team nothing until someone who acts for the resident confirms it (courses/access.py)
+    HELD = "held", _("Afventer bekræftelse")
+    NOT_CONFIRMED = "not_confirmed", _("Ikke bekræftet")
     PENDING = "pending", _("Afventer visitation")
     ACCEPTED = "accepted", _("Visiteret")
     REJECTED = "rejected", _("Ikke visiteret")
@@ -101,6 +105,12 @@ class Referral(models.Model):
     """A henvisning to a team, and the visitation decision on it."""
 
     TRANSITIONS = {
+        ReferralStatus.HELD: {
+            ReferralStatus.PENDING,
+            ReferralStatus.NOT_CONFIRMED,
+            ReferralStatus.WITHDRAWN,
+        },
+        ReferralStatus.NOT_CONFIRMED: set(),
         ReferralStatus.PENDING: {
             ReferralStatus.ACCEPTED,
             ReferralStatus.REJECTED,
@@ -144,6 +154,9 @@ class Referral(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # what the referring team typed, shown to them instead of the resident while held
+    typed_first_name = models.CharField(_("fornavn(e) som skrevet"), max_length=100, blank=True)
+    typed_last_name = models.CharField(_("efternavn som skrevet"), max_length=100, blank=True)
 
     class Meta:
         ordering = ["received_on", "id"]
@@ -168,6 +181,10 @@ class Referral(models.Model):
         else:
             end = today or timezone.localdate()
         return (end - self.received_on).days
+
+    @property
+    def typed_name(self) -> str:
+        return f"{self.typed_first_name} {self.typed_last_name}".strip()
 
     def criteria_labels(self) -> list[str]:
         labels = dict(Criterion.choices)

@@ -1,13 +1,11 @@
-"""Every read of concerns, referrals and courses, scoped to what the user may see."""
+"""Every read of concerns, referrals and courses, scoped to what the user may see. The rules
+for single objects and actions are ``courses.access``'s (which builds on these)."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
-from lib.cpr import InvalidIdentifier, normalise
-from organisation.access import principal_for, require
-from residents.models import ResidentIdentifier
+from organisation.access import principal_for
 
 from .models import Concern, ConcernStatus, Course, CourseStatus, Referral, ReferralStatus
 
@@ -36,10 +34,22 @@ def concerns_visible_to(user) -> QuerySet[Concern]:
         condition |= Q(team_id__in=principal.team_ids)
         condition |= Q(resident_id__in=principal.emergency_resident_ids)
     if principal.facility_ids:
-        condition |= Q(facility_id__in=principal.facility_ids)
+        condition |= _raised_here_and_living_here(principal.facility_ids)
     if not condition:
         return Concern.objects.none()
     return Concern.objects.filter(condition)
+
+
+def _raised_here_and_living_here(facility_ids) -> Q:
+    """Housing staff see the concerns raised at their facility about residents who live there
+    now: after a move the old facility loses them with the resident."""
+    from residents.models import Residence
+
+    return Q(facility_id__in=facility_ids) & Q(
+        resident_id__in=Residence.objects.filter(
+            facility_id__in=facility_ids, moved_out__isnull=True
+        ).values("resident_id")
+    )
 
 
 def course_summaries_for_facility_staff(user, resident) -> QuerySet[Course]:
@@ -59,67 +69,15 @@ def course_summaries_for_facility_staff(user, resident) -> QuerySet[Course]:
     )
 
 
-def _require_decider(user, team_id: int) -> None:
-    if team_id not in principal_for(user).decider_team_ids:
-        raise PermissionDenied
-
-
-def _require_team_member(user, team_id: int) -> None:
-    """Only the team writes to its own rows (emergency access is read-only)."""
-    if team_id not in principal_for(user).team_ids:
-        raise PermissionDenied
-
-
-def get_course_for_user(user, pk: int, *, write: bool = False, decide: bool = False) -> Course:
-    course = (
-        courses_visible_to(user)
-        .select_related(
-            "resident",
-            "team",
-            "facility",
-            "referral",
-            "responsible_doctor",
-            "facility_contact",
-            "ended_by",
+def held_referrals_of_my_teams(user) -> QuerySet[Referral]:
+    """The team's held referrals (what it typed only; see ``courses.access``)."""
+    return (
+        Referral.objects.filter(
+            team_id__in=principal_for(user).team_ids, status=ReferralStatus.HELD
         )
-        .prefetch_related("team_contacts")
-        .filter(pk=pk)
-        .first()
+        .select_related("team", "facility")
+        .order_by("created_at", "id")
     )
-    require(course is not None)
-    if write or decide:
-        _require_team_member(user, course.team_id)
-    if decide:
-        _require_decider(user, course.team_id)
-    return course
-
-
-def get_referral_for_user(user, pk: int, *, write: bool = False, decide: bool = False) -> Referral:
-    referral = (
-        referrals_visible_to(user)
-        .select_related("resident", "team", "facility", "created_by", "decided_by", "concern")
-        .filter(pk=pk)
-        .first()
-    )
-    require(referral is not None)
-    if write or decide:
-        _require_team_member(user, referral.team_id)
-    if decide:
-        _require_decider(user, referral.team_id)
-    return referral
-
-
-def get_concern_for_user(user, pk: int, *, assess: bool = False) -> Concern:
-    concern = (
-        concerns_visible_to(user)
-        .select_related("resident", "facility", "team", "raised_by", "assessed_by")
-        .filter(pk=pk)
-        .first()
-    )
-    require(concern is not None)
-    if assess and concern.team_id not in principal_for(user).team_ids:
-        raise PermissionDenied
-    return concern
 
 
 def visitation_queue(user) -> QuerySet[Referral]:
@@ -143,7 +101,7 @@ def open_concerns(user) -> QuerySet[Concern]:
 def concerns_raised_at_my_facility(user) -> QuerySet[Concern]:
     principal = principal_for(user)
     return (
-        Concern.objects.filter(facility_id__in=principal.facility_ids)
+        Concern.objects.filter(_raised_here_and_living_here(principal.facility_ids))
         .select_related("resident", "facility", "raised_by", "team")
         .order_by("-raised_at", "-id")
     )
@@ -183,26 +141,6 @@ def resident_history(user, resident) -> dict:
             .order_by("-raised_at", "-id")
         ),
     }
-
-
-def ward_lookup(user, raw_identifier: str) -> Course | None:
-    """For ward staff only: the active course of the person with this number, if any.
-
-    Answers no more than whether there is an active course, which team, and whom to call.
-    """
-    require(principal_for(user).is_ward_staff)
-    value = normalise(raw_identifier)
-    if not value:
-        raise InvalidIdentifier("format")
-    identifier = ResidentIdentifier.objects.filter(value=value).first()
-    if identifier is None:
-        return None
-    return (
-        Course.objects.filter(resident_id=identifier.resident_id, status=CourseStatus.ACTIVE)
-        .select_related("team", "responsible_doctor", "resident")
-        .prefetch_related("team_contacts")
-        .first()
-    )
 
 
 def earlier_courses(user, referral: Referral) -> list[Course]:

@@ -15,6 +15,8 @@ urlpatterns = [
     ),
     path("henvisninger/<int:pk>/", views.referral_detail, name="referral_detail"),
     path("henvisninger/<int:pk>/visiter/", views.referral_decide, name="referral_decide"),
+    path("henvisninger/<int:pk>/bekraeft/", views.referral_confirm, name="referral_confirm"),
+    path("henvisninger/<int:pk>/afvis/", views.referral_not_confirm, name="referral_not_confirm"),
     path("henvisninger/<int:pk>/tilbagetraek/", views.referral_withdraw, name="referral_withdraw"),
     path("visitation/", views.visitation_queue, name="visitation_queue"),
     path("forloeb/<int:pk>/", views.course_detail, name="course_detail"),

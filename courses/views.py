@@ -1,44 +1,37 @@
 """Concern → referral → visitation → course: gatekeeper → form → service → redirect."""
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from audit.models import Action, Purpose
+from audit.models import Action
 from audit.services import record, record_shown
 from btt.errors import StaleVersion
 from btt.forms import call_service
 from organisation.access import principal_for, require
 from record.kinds import Kind
 from record.selectors import entries_for_resident
-from residents.selectors import get_resident_for_user
-from residents.services import resident_find_or_create
+from residents import access as residents_access
+from residents.selectors import current_residence
 
-from . import services
+from . import access, services
 from .forms import (
     ConcernForm,
     CourseContactsForm,
     CourseEndForm,
     NewResidentReferralForm,
     ReasonForm,
+    ReferralConfirmForm,
     ReferralForm,
     VisitationForm,
     WardLookupForm,
 )
-from .selectors import (
-    earlier_courses,
-    get_concern_for_user,
-    get_course_for_user,
-    get_referral_for_user,
-)
-from .selectors import (
-    visitation_queue as visitation_queue_selector,
-)
-from .selectors import (
-    ward_lookup as ward_lookup_selector,
-)
+from .models import ReferralStatus
+from .selectors import earlier_courses, held_referrals_of_my_teams
+from .selectors import visitation_queue as visitation_queue_selector
 
 REFERRAL_FIELDS = (
     "source",
@@ -58,12 +51,10 @@ REFERRAL_FIELDS = (
 
 @require_http_methods(["GET", "POST"])
 def concern_create(request, resident_pk: int):
-    principal = principal_for(request.user)
-    resident = get_resident_for_user(request.user, resident_pk)
-    if not principal.is_facility_staff:
+    resident = residents_access.get_for_user(request.user, resident_pk)
+    if not access.can(request.user, access.RAISE_CONCERN, resident):
         raise PermissionDenied
-    residence = next(iter(resident.current_residences), None)
-    require(residence is not None and residence.facility_id in principal.facility_ids)
+    residence = current_residence(resident)
     form = ConcernForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         concern = call_service(
@@ -81,24 +72,26 @@ def concern_create(request, resident_pk: int):
 
 @require_GET
 def concern_detail(request, pk: int):
-    concern = get_concern_for_user(request.user, pk)
+    concern = access.get_concern_for_user(request.user, pk)
     record(user=request.user, action=Action.VIEW, resident=concern.resident, obj=concern)
-    principal = principal_for(request.user)
-    referral = getattr(concern, "referral", None) if principal.is_team_staff else None
+    referral = getattr(concern, "referral", None)
+    if referral is not None and not access.can(request.user, access.VIEW, referral):
+        referral = None
     return render(
         request,
         "courses/concern_detail.html",
         {
             "concern": concern,
             "referral": referral,
-            "can_assess": concern.team_id in principal.team_ids and concern.status == "open",
+            "can_assess": concern.status == "open"
+            and access.can(request.user, access.ASSESS, concern),
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
 def concern_close(request, pk: int):
-    concern = get_concern_for_user(request.user, pk, assess=True)
+    concern = access.get_concern_for_user(request.user, pk, action=access.ASSESS)
     form = ReasonForm(request.POST or None)
     form.fields["reason"].label = _("Teamets vurdering")
     if request.method == "POST" and form.is_valid():
@@ -123,62 +116,50 @@ def _referral_kwargs(data):
 
 @require_http_methods(["GET", "POST"])
 def referral_create(request):
-    """A referral of a resident who may not yet be registered."""
+    """A referral typed with number and name. The answer is the same whether the number is new
+    or belongs to a resident the team may not see (then the referral is held)."""
     principal = principal_for(request.user)
     require(principal.is_team_staff)
     form = NewResidentReferralForm(request.POST or None, team_ids=principal.team_ids)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        facility = data["facility"]
-
-        def create():
-            from django.db import transaction
-
-            with transaction.atomic():
-                resident = resident_find_or_create(
-                    user=request.user,
-                    identifier=data["identifier"],
-                    first_name=data["first_name"],
-                    last_name=data["last_name"],
-                    birth_date=data["birth_date"],
-                    facility=facility,
-                    moved_in=data["moved_in"],
-                )
-                return services.referral_create(
-                    user=request.user,
-                    resident=resident,
-                    team=facility.team,
-                    facility=facility,
-                    **_referral_kwargs(data),
-                )
-
-        referral = call_service(form, create)
+        referral = call_service(
+            form,
+            services.referral_create_from_identity,
+            user=request.user,
+            identifier=data["identifier"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            birth_date=data["birth_date"],
+            facility=data["facility"],
+            moved_in=data["moved_in"],
+            **_referral_kwargs(data),
+        )
         if referral is not None:
+            messages.success(request, _("Henvisningen er gemt."))
             return redirect("courses:referral_detail", pk=referral.pk)
     return render(request, "courses/referral_form.html", {"form": form, "resident": None})
 
 
 @require_http_methods(["GET", "POST"])
 def referral_create_for_resident(request, resident_pk: int):
-    """A referral of a registered resident (from the resident page or from a concern)."""
-    principal = principal_for(request.user)
-    require(principal.is_team_staff)
-    resident = get_resident_for_user(request.user, resident_pk)
-    residence = next(iter(resident.current_residences), None)
-    facility = residence.facility if residence else None
+    """A referral of a registered resident (from the resident page or from a concern): the
+    team that serves the facility the resident lives at, and sees them already."""
+    resident = residents_access.get_for_user(request.user, resident_pk)
+    if not access.can(request.user, access.REFER, resident):
+        raise PermissionDenied
+    facility = current_residence(resident).facility
     concern = None
     concern_pk = request.GET.get("bekymring") or request.POST.get("concern")
     if concern_pk:
         require(str(concern_pk).isdigit())
-        concern = get_concern_for_user(request.user, int(concern_pk), assess=True)
+        concern = access.get_concern_for_user(request.user, int(concern_pk), action=access.ASSESS)
         require(concern.resident_id == resident.pk)
     initial = {"source": "regional_psychiatry"}
     if concern is not None:
         initial["reason"] = concern.description
     form = ReferralForm(request.POST or None, initial=initial)
-    if facility is None or facility.team_id not in principal.team_ids:
-        form.add_error(None, _("Beboeren bor ikke på et botilbud, som teamet betjener."))
-    elif request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid():
         referral = call_service(
             form,
             services.referral_create,
@@ -190,6 +171,7 @@ def referral_create_for_resident(request, resident_pk: int):
             **_referral_kwargs(form.cleaned_data),
         )
         if referral is not None:
+            messages.success(request, _("Henvisningen er gemt."))
             return redirect("courses:referral_detail", pk=referral.pk)
     return render(
         request,
@@ -200,20 +182,67 @@ def referral_create_for_resident(request, resident_pk: int):
 
 @require_GET
 def referral_detail(request, pk: int):
-    referral = get_referral_for_user(request.user, pk)
-    record(user=request.user, action=Action.VIEW, resident=referral.resident, obj=referral)
-    principal = principal_for(request.user)
+    referral = access.get_referral_for_user(request.user, pk)
+    show_resident = access.shows_resident(request.user, referral)
+    record(
+        user=request.user,
+        action=Action.VIEW,
+        resident=referral.resident if show_resident else None,
+        obj=referral,
+    )
     return render(
         request,
         "courses/referral_detail.html",
         {
             "referral": referral,
+            "show_resident": show_resident,
             "course": getattr(referral, "course", None),
-            "earlier_courses": earlier_courses(request.user, referral),
-            "can_decide": referral.status == "pending"
-            and referral.team_id in principal.decider_team_ids,
-            "can_withdraw": referral.status == "pending" and referral.team_id in principal.team_ids,
+            "earlier_courses": earlier_courses(request.user, referral) if show_resident else [],
+            "can_decide": referral.status == ReferralStatus.PENDING
+            and access.can(request.user, access.DECIDE, referral),
+            "can_withdraw": referral.status in (ReferralStatus.PENDING, ReferralStatus.HELD)
+            and access.can(request.user, access.WRITE, referral),
         },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def referral_confirm(request, pk: int):
+    """Someone who acts for the resident confirms a held referral ("Bekræft henvisning")."""
+    referral = access.get_referral_for_user(request.user, pk, action=access.CONFIRM)
+    form = ReferralConfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done = call_service(form, services.referral_confirm, user=request.user, referral=referral)
+        if done is not None:
+            messages.success(request, _("Henvisningen er bekræftet og afventer visitation."))
+            return redirect("residents:detail", pk=referral.resident_id)
+    return render(
+        request,
+        "courses/referral_confirm.html",
+        {"referral": referral, "form": form, "confirm": True},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def referral_not_confirm(request, pk: int):
+    """... or refuses it ("Afvis"): the team never sees the resident through it."""
+    referral = access.get_referral_for_user(request.user, pk, action=access.CONFIRM)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done = call_service(
+            form,
+            services.referral_not_confirm,
+            user=request.user,
+            referral=referral,
+            reason=form.cleaned_data["reason"],
+        )
+        if done is not None:
+            messages.success(request, _("Henvisningen er afvist."))
+            return redirect("residents:detail", pk=referral.resident_id)
+    return render(
+        request,
+        "courses/referral_confirm.html",
+        {"referral": referral, "form": form, "confirm": False},
     )
 
 
@@ -230,13 +259,17 @@ def visitation_queue(request):
     return render(
         request,
         "courses/visitation_queue.html",
-        {"referrals": page.object_list, "page": page},
+        {
+            "referrals": page.object_list,
+            "page": page,
+            "held": held_referrals_of_my_teams(request.user),
+        },
     )
 
 
 @require_http_methods(["GET", "POST"])
 def referral_decide(request, pk: int):
-    referral = get_referral_for_user(request.user, pk, decide=True)
+    referral = access.get_referral_for_user(request.user, pk, action=access.DECIDE)
     form = VisitationForm(request.POST or None, referral=referral)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -277,7 +310,7 @@ def referral_decide(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 def referral_withdraw(request, pk: int):
-    referral = get_referral_for_user(request.user, pk, write=True)
+    referral = access.get_referral_for_user(request.user, pk, action=access.WRITE)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         done = call_service(
@@ -289,7 +322,15 @@ def referral_withdraw(request, pk: int):
         )
         if done is not None:
             return redirect("courses:referral_detail", pk=referral.pk)
-    return render(request, "courses/referral_withdraw.html", {"form": form, "referral": referral})
+    return render(
+        request,
+        "courses/referral_withdraw.html",
+        {
+            "form": form,
+            "referral": referral,
+            "show_resident": access.shows_resident(request.user, referral),
+        },
+    )
 
 
 # --- Courses -----------------------------------------------------------------------------
@@ -297,17 +338,18 @@ def referral_withdraw(request, pk: int):
 
 @require_GET
 def course_detail(request, pk: int):
-    course = get_course_for_user(request.user, pk)
+    course = access.get_course_for_user(request.user, pk)
     record(user=request.user, action=Action.VIEW, resident=course.resident, obj=course)
-    principal = principal_for(request.user)
     return render(
         request,
         "courses/course_detail.html",
         {
             "course": course,
             "referral": course.referral,
-            "can_edit": course.status == "active" and course.team_id in principal.team_ids,
-            "can_end": course.status == "active" and course.team_id in principal.decider_team_ids,
+            "can_edit": course.status == "active"
+            and access.can(request.user, access.WRITE, course),
+            "can_end": course.status == "active"
+            and access.can(request.user, access.DECIDE, course),
         },
     )
 
@@ -327,7 +369,7 @@ def _conflict_message(form, course):
 
 @require_http_methods(["GET", "POST"])
 def course_contacts(request, pk: int):
-    course = get_course_for_user(request.user, pk, write=True)
+    course = access.get_course_for_user(request.user, pk, action=access.WRITE)
     if course.status != "active":
         raise PermissionDenied
     initial = {
@@ -349,7 +391,7 @@ def course_contacts(request, pk: int):
                 facility_contact=data["facility_contact"],
             )
         except StaleVersion:
-            course = get_course_for_user(request.user, pk)
+            course = access.get_course_for_user(request.user, pk)
             _conflict_message(form, course)
         else:
             return redirect("courses:course_detail", pk=course.pk)
@@ -358,7 +400,7 @@ def course_contacts(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 def course_end(request, pk: int):
-    course = get_course_for_user(request.user, pk, decide=True)
+    course = access.get_course_for_user(request.user, pk, action=access.DECIDE)
     form = CourseEndForm(request.POST or None, initial={"version": course.version})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -375,7 +417,7 @@ def course_end(request, pk: int):
         )
         if done is not None:
             return redirect("courses:course_detail", pk=course.pk)
-        course = get_course_for_user(request.user, pk, decide=True)
+        course = access.get_course_for_user(request.user, pk, action=access.DECIDE)
     end_plan = (
         entries_for_resident(request.user, course.resident).filter(kind=Kind.END_PLAN).first()
     )
@@ -391,23 +433,29 @@ def course_end(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 def ward_lookup(request):
-    """Inpatient ward staff: has this person an active course, with which team, whom to call?"""
-    require(principal_for(request.user).is_ward_staff)
+    """Inpatient ward staff: has this person an active course, with which team, whom to call?
+    Throttled (``services.LOOKUP_LIMIT`` per ``services.LOOKUP_WINDOW``) and logged."""
+    require(access.can(request.user, access.LOOKUP))
     form = WardLookupForm(request.POST or None)
-    course, searched = None, False
+    course, searched, status = None, False, 200
     if request.method == "POST" and form.is_valid():
-        searched = True
-        course = ward_lookup_selector(request.user, form.cleaned_data["identifier"].value)
-        record(
-            user=request.user,
-            action=Action.LOOKUP,
-            resident=course.resident if course else None,
-            obj=course,
-            purpose=Purpose.LOOKUP,
-            detail={"found": course is not None},
-        )
+        result = services.ward_lookup(user=request.user, identifier=form.cleaned_data["identifier"])
+        if result.throttled:
+            minutes = int(services.LOOKUP_WINDOW.total_seconds() // 60)
+            form.add_error(
+                None,
+                _(
+                    "Du har lavet %(limit)s opslag inden for %(minutes)s minutter. Vent lidt, "
+                    "og prøv igen; ring til botilbudsteamet, hvis det haster."
+                )
+                % {"limit": services.LOOKUP_LIMIT, "minutes": minutes},
+            )
+            status = 429
+        else:
+            searched, course = True, result.course
     return render(
         request,
         "courses/ward_lookup.html",
         {"form": form, "course": course, "searched": searched},
+        status=status,
     )

@@ -1,10 +1,11 @@
 """A team's thresholds for the early-warning rules, and the suggestions the rules made.
 
-A suggestion is one rule's hit on one resident in one team. It is open until the team accepts
-it (the resident is put on the board) or dismisses it with a reason; an open suggestion whose
-rule no longer hits (or whose resident went on the board another way, or whose course ended)
-lapses. Decided suggestions stay: they are the rules' hit rate, and a dismissal keeps the rule
-quiet for that resident until new events arrive after it (see ``services``).
+A suggestion is one rule's hit on one resident in one team. Open suggestions are computed when
+they are read (``selectors.open_suggestions``) and not stored; a row is stored when the team
+accepts (the resident is to be put on the board) or dismisses with a reason. Decided rows stay:
+they are the rules' hit rate, and a decision keeps the rule quiet for that resident until new
+events arrive after it (see ``selectors``). "open" and "lapsed" rows are from before
+(migration 0002).
 """
 
 from __future__ import annotations
@@ -62,7 +63,7 @@ class Suggestion(models.Model):
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="+")
     rule = models.CharField(_("regel"), max_length=30, choices=RULE_CHOICES)
     explanation = models.CharField(_("begrundelse"), max_length=300)
-    # when the newest event behind the hit was recorded (see services.suggestions_refresh)
+    # when the newest event behind the hit was recorded (see selectors.open_suggestions)
     evidence_at = models.DateTimeField()
     first_seen = models.DateTimeField(default=timezone.now)
     last_seen = models.DateTimeField(default=timezone.now)

@@ -1,6 +1,7 @@
 """Reads for early warning: the team's thresholds, the rules' hits computed in the database,
-the suggestions and the rules' hit rate. Everything is scoped to a team the user belongs to;
-the views check that first.
+the open suggestions and the rules' hit rate. Everything is scoped to a team; who may see a
+team's early warning is ``earlywarning.access``, which the views and services ask first.
+Nothing here writes: opening the list changes nothing.
 
 The hits are computed for the whole team with one query per rule (entries counted per resident
 over the rule's window, grouped in the database), plus one query for the candidates: residents
@@ -17,8 +18,9 @@ from django.utils import timezone
 
 from board.models import BoardEntry, EntryStatus
 from courses.models import Course, CourseStatus
-from organisation.access import principal_for, require
+from organisation.access import require
 from record.models import Entry
+from residents.models import Resident
 
 from .models import DECIDED, Suggestion, SuggestionStatus, WarningSetting
 from .rules import RULES, RULES_BY_CODE, RuleKind, WarningRule
@@ -176,14 +178,108 @@ def team_hits(
 
 
 # --- suggestions --------------------------------------------------------------------------
+#
+# The open suggestions are computed when they are read, never stored by a read: a hit is proposed
+# unless the latest decision (accepted or dismissed) on that rule for that resident in the team
+# came at or after the hit's newest event (``Hit.evidence_at``). A decision is stored when a user
+# accepts or dismisses (``services``), and is what keeps a decided suggestion away until new
+# evidence arrives: for the count rules a counted entry recorded after the decision, for the
+# crisis plan the plan saved again, for "no contact" the start of a new window.
 
 
-def open_suggestions(team):
-    return (
-        Suggestion.objects.filter(team=team, status=SuggestionStatus.OPEN)
-        .select_related("resident", "course__facility")
-        .order_by("resident__last_name", "resident__first_name", "resident_id", "rule")
+@dataclass(frozen=True)
+class Proposal:
+    """One rule's open suggestion for one resident (computed, not stored)."""
+
+    resident: Resident
+    course: Course
+    rule: str
+    explanation: str
+    evidence_at: datetime.datetime
+
+    @property
+    def resident_id(self) -> int:
+        return self.resident.pk
+
+
+def latest_decisions(team, resident_ids) -> dict[tuple[int, str], datetime.datetime]:
+    """(resident, rule) -> when the latest accept or dismissal was made, in the team."""
+    rows = (
+        Suggestion.objects.filter(team=team, status__in=DECIDED, resident_id__in=resident_ids)
+        .order_by()
+        .values("resident_id", "rule")
+        .annotate(latest=Max("decided_at"))
+        .values_list("resident_id", "rule", "latest")
     )
+    return {(resident_id, rule): latest for resident_id, rule, latest in rows}
+
+
+def open_suggestions(
+    team,
+    *,
+    limits: dict[str, Threshold] | None = None,
+    today: datetime.date | None = None,
+    found: list[Candidate] | None = None,
+) -> list[Proposal]:
+    """The team's open suggestions now, in name order: the hits not kept away by a decision.
+    Reads only (a constant number of queries)."""
+    hits = team_hits(team, today=today, found=found, limits=limits)
+    if not hits:
+        return []
+    decided = latest_decisions(team, sorted({h.resident_id for h in hits}))
+    kept = [
+        h
+        for h in hits
+        if (h.resident_id, h.rule) not in decided
+        or h.evidence_at > decided[(h.resident_id, h.rule)]
+    ]
+    courses = {
+        c.pk: c
+        for c in Course.objects.filter(pk__in={h.course_id for h in kept}).select_related(
+            "resident", "facility"
+        )
+    }
+    proposals = [
+        Proposal(
+            courses[h.course_id].resident,
+            courses[h.course_id],
+            h.rule,
+            h.explanation[:300],
+            h.evidence_at,
+        )
+        for h in kept
+    ]
+    proposals.sort(
+        key=lambda p: (p.resident.last_name, p.resident.first_name, p.resident.pk, p.rule)
+    )
+    return proposals
+
+
+def candidate_course(team, resident_id: int) -> Course:
+    """The resident's active course in the team (404 for anyone else: knowing an id opens
+    nothing)."""
+    course = (
+        Course.objects.filter(team=team, resident_id=resident_id, status=CourseStatus.ACTIVE)
+        .select_related("resident", "facility")
+        .order_by("-started_on", "-pk")
+        .first()
+    )
+    require(course is not None)
+    return course
+
+
+def resident_suggestions(
+    team, course: Course, *, limits: dict[str, Threshold] | None = None
+) -> list[Proposal]:
+    """The resident's open suggestions in the team (decided together); none when the resident
+    is on a board now."""
+    on_board = BoardEntry.objects.filter(
+        resident_id=course.resident_id, status=EntryStatus.ACTIVE
+    ).exists()
+    if on_board:
+        return []
+    found = [Candidate(course.pk, course.resident_id, course.started_on)]
+    return open_suggestions(team, limits=limits, found=found)
 
 
 RECENT_DECISIONS = 20
@@ -229,9 +325,17 @@ class HitRate:
         return round(100 * self.still_on_board / self.accepted)
 
 
-def hit_rates(team, limits: dict[str, Threshold]) -> list[HitRate]:
-    """Per rule: open, accepted and dismissed suggestions, and of the accepted ones how many
-    residents are on the board now with an entry made after the acceptance. One query."""
+def hit_rates(
+    team, limits: dict[str, Threshold], proposals: list[Proposal] | None = None
+) -> list[HitRate]:
+    """Per rule: open suggestions now (``proposals``, computed when not given), accepted and
+    dismissed ones, and of the accepted ones how many residents are on the board now with an
+    entry made after the acceptance. One query besides the open suggestions."""
+    if proposals is None:
+        proposals = open_suggestions(team, limits=limits)
+    open_by_rule: dict[str, int] = {}
+    for proposal in proposals:
+        open_by_rule[proposal.rule] = open_by_rule.get(proposal.rule, 0) + 1
     placed = BoardEntry.objects.filter(
         resident=OuterRef("resident_id"),
         status=EntryStatus.ACTIVE,
@@ -244,7 +348,6 @@ def hit_rates(team, limits: dict[str, Threshold]) -> list[HitRate]:
         .order_by()
         .values("rule")
         .annotate(
-            n_open=Count("id", filter=Q(status=SuggestionStatus.OPEN)),
             n_accepted=Count("id", filter=accepted),
             n_dismissed=Count("id", filter=Q(status=SuggestionStatus.DISMISSED)),
             n_on_board=Count("id", filter=accepted & Q(Exists(placed))),
@@ -257,36 +360,13 @@ def hit_rates(team, limits: dict[str, Threshold]) -> list[HitRate]:
             HitRate(
                 rule=rule,
                 threshold=limits[rule.code],
-                open=row.get("n_open", 0),
+                open=open_by_rule.get(rule.code, 0),
                 accepted=row.get("n_accepted", 0),
                 dismissed=row.get("n_dismissed", 0),
                 still_on_board=row.get("n_on_board", 0),
             )
         )
     return result
-
-
-def get_suggestion_for_user(user, pk: int) -> Suggestion:
-    """A suggestion of one of the user's teams (404 otherwise)."""
-    principal = principal_for(user)
-    suggestion = (
-        Suggestion.objects.filter(pk=pk, team_id__in=principal.team_ids)
-        .select_related("resident", "team", "course__facility")
-        .first()
-    )
-    require(suggestion is not None)
-    return suggestion
-
-
-def resident_open_suggestions(suggestion: Suggestion) -> list[Suggestion]:
-    """The resident's open suggestions in the suggestion's team (acted on together)."""
-    return list(
-        Suggestion.objects.filter(
-            team_id=suggestion.team_id,
-            resident_id=suggestion.resident_id,
-            status=SuggestionStatus.OPEN,
-        ).order_by("rule")
-    )
 
 
 def rule_for(code: str) -> WarningRule:

@@ -1,17 +1,17 @@
 """Early warning: the team's suggestions for the board, their decisions, the rules' hit rate,
-and the team leader's thresholds. gatekeeper → form → service → redirect.
+and the team leader's thresholds. Who may do what is ``earlywarning.access``; the views parse,
+call and render.
 
-Who: every member of the team sees the suggestions and decides them (anyone in the team may put
-a resident on the board, so anyone may accept or dismiss a suggestion to do so); only the team
-leader changes the thresholds (other team members: 403). Everyone else: 404.
+Opening the list (a GET) computes the suggestions and stores nothing but the read's audit rows;
+a suggestion is stored when a team member accepts or dismisses it (a POST).
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponseNotAllowed
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -19,46 +19,38 @@ from audit.models import Action
 from audit.services import record, record_shown
 from board import prefill
 from btt.forms import call_service
-from organisation.access import principal_for, require
-from organisation.models import Team
 
-from . import selectors, services
+from . import access, selectors, services
 from .forms import DismissForm, ThresholdsForm
 from .rules import RULES_BY_CODE
 
 
-def _team_for_member(request, team_pk: int) -> Team:
-    require(team_pk in principal_for(request.user).team_ids)
-    return get_object_or_404(Team, pk=team_pk)
-
-
-def _group_by_resident(suggestions) -> list[dict]:
-    """One row per resident: the first suggestion (the one the buttons act on) and all reasons."""
+def _group_by_resident(proposals) -> list[dict]:
+    """One row per resident with all the reasons the rules found."""
     rows: dict[int, dict] = {}
-    for s in suggestions:
-        row = rows.get(s.resident_id)
+    for p in proposals:
+        row = rows.get(p.resident_id)
         if row is None:
-            row = rows[s.resident_id] = {
-                "resident": s.resident,
-                "course": s.course,
-                "suggestion": s,
+            row = rows[p.resident_id] = {
+                "resident": p.resident,
+                "course": p.course,
                 "reasons": [],
-                "first_seen": s.first_seen,
+                "evidence_at": p.evidence_at,
             }
         row["reasons"].append(
-            {"text": s.explanation, "criterion": RULES_BY_CODE[s.rule].criterion_label()}
+            {"text": p.explanation, "criterion": RULES_BY_CODE[p.rule].criterion_label()}
         )
-        row["first_seen"] = min(row["first_seen"], s.first_seen)
+        row["evidence_at"] = max(row["evidence_at"], p.evidence_at)
     return list(rows.values())
 
 
 @require_GET
 def suggestion_list(request, team_pk: int):
-    """The rules' suggestions for the team's board, refreshed now, and how the rules fare."""
-    team = _team_for_member(request, team_pk)
+    """The rules' suggestions for the team's board, computed now, and how the rules fare."""
+    team = access.get_team_for_user(request.user, team_pk, action=access.VIEW)
     limits = selectors.thresholds(team)
-    services.suggestions_refresh(team=team, limits=limits)
-    rows = _group_by_resident(selectors.open_suggestions(team))
+    proposals = selectors.open_suggestions(team, limits=limits)
+    rows = _group_by_resident(proposals)
     decisions = selectors.recent_decisions(team)
     record_shown(
         user=request.user,
@@ -72,28 +64,29 @@ def suggestion_list(request, team_pk: int):
         {
             "team": team,
             "rows": rows,
-            "rates": selectors.hit_rates(team, limits),
+            "rates": selectors.hit_rates(team, limits, proposals),
             "decisions": decisions,
-            "is_leader": team.pk in principal_for(request.user).leader_team_ids,
+            "may_set_thresholds": access.can(request.user, access.THRESHOLDS, team),
         },
     )
 
 
-def _decided_already(request, suggestion):
+def _decided_already(request, team):
     messages.info(request, _("Forslaget er allerede behandlet eller bortfaldet."))
-    return redirect("earlywarning:list", team_pk=suggestion.team_id)
+    return redirect("earlywarning:list", team_pk=team.pk)
 
 
-def suggestion_accept(request, pk: int):
+def suggestion_accept(request, team_pk: int, resident_pk: int):
     """Accept (POST): the resident's open suggestions are accepted and the board's form opens
     with the criteria and the explanations filled in."""
-    suggestion = selectors.get_suggestion_for_user(request.user, pk)
+    team = access.get_team_for_user(request.user, team_pk, action=access.DECIDE)
+    selectors.candidate_course(team, resident_pk)  # 404 for a resident outside the team
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     try:
-        group = services.suggestion_accept(user=request.user, suggestion=suggestion)
+        group = services.suggestion_accept(user=request.user, team=team, resident_id=resident_pk)
     except ValidationError:
-        return _decided_already(request, suggestion)
+        return _decided_already(request, team)
     criteria = []
     for s in group:
         code = RULES_BY_CODE[s.rule].criterion
@@ -101,7 +94,7 @@ def suggestion_accept(request, pk: int):
             criteria.append(code)
     prefill.store(
         request.session,
-        suggestion.resident_id,
+        resident_pk,
         criteria=criteria,
         need_text="\n".join(
             [_("Foreslået af tidlig opsporing:"), *(f"- {s.explanation}" for s in group)]
@@ -114,51 +107,50 @@ def suggestion_accept(request, pk: int):
             "færdig og gem den for at sætte beboeren på tavlen."
         ),
     )
-    return redirect("board:entry_create", resident_pk=suggestion.resident_id)
+    return redirect("board:entry_create", resident_pk=resident_pk)
 
 
 @require_http_methods(["GET", "POST"])
-def suggestion_dismiss(request, pk: int):
+def suggestion_dismiss(request, team_pk: int, resident_pk: int):
     """Dismiss the resident's open suggestions, with a reason."""
-    suggestion = selectors.get_suggestion_for_user(request.user, pk)
-    group = selectors.resident_open_suggestions(suggestion)
-    if suggestion.pk not in {s.pk for s in group}:
-        return _decided_already(request, suggestion)
+    team = access.get_team_for_user(request.user, team_pk, action=access.DECIDE)
+    course = selectors.candidate_course(team, resident_pk)  # 404 outside the team
+    group = selectors.resident_suggestions(team, course)
+    if not group:
+        return _decided_already(request, team)
     form = DismissForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         done = call_service(
             form,
             services.suggestion_dismiss,
             user=request.user,
-            suggestion=suggestion,
+            team=team,
+            resident_id=resident_pk,
             reason=form.cleaned_data["reason"],
         )
         if done is not None:
             messages.success(
                 request,
-                _("Forslaget om %(name)s er afvist.") % {"name": suggestion.resident.full_name},
+                _("Forslaget om %(name)s er afvist.") % {"name": course.resident.full_name},
             )
-            return redirect("earlywarning:list", team_pk=suggestion.team_id)
+            return redirect("earlywarning:list", team_pk=team.pk)
     record(
         user=request.user,
         action=Action.VIEW,
-        resident=suggestion.resident,
-        obj=suggestion,
-        detail={"page": "earlywarning_dismiss"},
+        resident=course.resident,
+        detail={"page": "earlywarning_dismiss", "team_id": team.pk},
     )
     return render(
         request,
         "earlywarning/dismiss.html",
-        {"suggestion": suggestion, "group": group, "form": form},
+        {"team": team, "resident": course.resident, "group": group, "form": form},
     )
 
 
 @require_http_methods(["GET", "POST"])
 def thresholds(request, team_pk: int):
     """The team's thresholds: team leaders change them, for their own team."""
-    team = _team_for_member(request, team_pk)
-    if team.pk not in principal_for(request.user).leader_team_ids:
-        raise PermissionDenied
+    team = access.get_team_for_user(request.user, team_pk, action=access.THRESHOLDS)
     limits = selectors.thresholds(team)
     form = ThresholdsForm(request.POST or None, limits=limits)
     if request.method == "POST" and form.is_valid():

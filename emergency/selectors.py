@@ -1,10 +1,12 @@
+"""Reads of emergency accesses. Who may see which is ``emergency.access``'s answer; these keep
+the names the views use."""
+
 from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from organisation.access import principal_for, require
-
+from . import access as policy
 from .models import EmergencyAccess
 
 
@@ -25,22 +27,14 @@ def active_emergency_for(user) -> EmergencyAccess | None:
 
 def review_queue(user) -> QuerySet[EmergencyAccess]:
     """Unreviewed emergency accesses by members of the teams this user leads."""
-    principal = principal_for(user)
     return (
-        EmergencyAccess.objects.filter(
-            team_id__in=principal.leader_team_ids, reviewed_at__isnull=True
-        )
+        policy.visible(user)
+        .filter(reviewed_at__isnull=True)
         .select_related("user", "resident", "team")
         .order_by("started_at", "id")
     )
 
 
 def get_access_for_review(user, pk: int) -> EmergencyAccess:
-    access = (
-        EmergencyAccess.objects.filter(team_id__in=principal_for(user).leader_team_ids)
-        .select_related("user", "resident", "team", "reviewed_by")
-        .filter(pk=pk)
-        .first()
-    )
-    require(access is not None)
-    return access
+    """The review page (404 unless the user leads the team it was opened from)."""
+    return policy.get_for_user(user, pk, action=policy.VIEW)

@@ -1,39 +1,48 @@
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from btt.forms import call_service
 from organisation.access import principal_for, require
-from residents.models import ResidentIdentifier
+from residents.selectors import resident_by_identifier
 
 from . import services
 from .forms import EmergencyAccessForm, ReviewForm
 from .selectors import active_emergency_for, get_access_for_review, review_queue
 
+# the same for a number that does not exist and one that cannot be opened (an erased resident)
+NOT_OPENABLE = gettext_lazy("Der kan ikke åbnes nødadgang for dette nummer. Kontrollér nummeret.")
+
 
 @require_http_methods(["GET", "POST"])
 def start(request):
+    """Open an emergency access. The password is checked first; after it, a number that does
+    not exist and one that cannot be opened get the same answer."""
     principal = principal_for(request.user)
     require(principal.emergency_team_ids)
     form = EmergencyAccessForm(request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        identifier = ResidentIdentifier.objects.filter(value=data["identifier"].value).first()
-        if identifier is None:
-            form.add_error("identifier", _("Der findes ingen beboer med dette nummer."))
+        if not form.reauthenticated():
+            form.add_error("password", _("Adgangskoden er forkert."))
         else:
-            access = call_service(
-                form,
-                services.emergency_access_open,
-                user=request.user,
-                resident=identifier.resident,
-                reason_category=data["reason_category"],
-                reason_text=data["reason_text"],
-                reauthenticated=form.reauthenticated(),
-            )
-            if access is not None:
-                request.session.cycle_key()  # a new privilege level gets a new session key
-                return redirect("residents:detail", pk=access.resident_id)
+            resident = resident_by_identifier(data["identifier"].value)
+            if resident is None or resident.anonymised_at is not None:
+                form.add_error("identifier", NOT_OPENABLE)
+            else:
+                access = call_service(
+                    form,
+                    services.emergency_access_open,
+                    user=request.user,
+                    resident=resident,
+                    reason_category=data["reason_category"],
+                    reason_text=data["reason_text"],
+                    reauthenticated=True,
+                )
+                if access is not None:
+                    request.session.cycle_key()  # a new privilege level gets a new session key
+                    return redirect("residents:detail", pk=access.resident_id)
     return render(request, "emergency/start.html", {"form": form})
 
 

@@ -11,12 +11,13 @@ from django.utils.translation import gettext_lazy as _
 
 from organisation.access import principal_for
 
+from . import access
 from . import charts as ch
 from .adherence import COVERAGE_DEFINITION, adherence, coverage
 from .before_after import before_after
 from .forms import Options
 from .registry import BY_CODE, INDICATORS, KEY_INDICATORS, compute, compute_with_children
-from .scope import FACILITY, REGION, TEAM, Scope, inside_team, may_see
+from .scope import FACILITY, REGION, TEAM, Scope
 from .tables import (
     Row,
     Table,
@@ -66,8 +67,8 @@ def _children(user, scope: Scope) -> list:
     level = scope.child_level
     rows = []
     for child in scope.children:
-        link = url_for(level, child.pk) if may_see(principal, level, child) else ""
-        rows.append((child, not inside_team(principal, level, child), link))
+        link = url_for(level, child.pk) if access.can(principal, access.VIEW, level, child) else ""
+        rows.append((child, not access.can(principal, access.EXACT, level, child), link))
     return rows
 
 
@@ -158,14 +159,14 @@ def breadcrumbs(user, scope: Scope) -> list[tuple[str, str]]:
     obj = scope.obj
     if scope.level == FACILITY:
         team = obj.team
-        if team is not None and may_see(principal, TEAM, team):
+        if team is not None and access.can(principal, access.VIEW, TEAM, team):
             region = team.region
-            if may_see(principal, REGION, region):
+            if access.can(principal, access.VIEW, REGION, region):
                 crumbs.append((region.name, url_for(REGION, region.pk)))
             crumbs.append((team.name, url_for(TEAM, team.pk)))
     elif scope.level == TEAM:
         region = obj.region
-        if may_see(principal, REGION, region):
+        if access.can(principal, access.VIEW, REGION, region):
             crumbs.append((region.name, url_for(REGION, region.pk)))
     crumbs.append((obj.name, ""))
     return crumbs

@@ -56,20 +56,35 @@ class PeriodForm(Form):
     allowed_extra_fields = ("tabel",)
 
     def clean(self):
+        """Checks the period as it will be used: a missing start or end is filled in from the
+        defaults first, so a start after today (no end given) or an end before 2000 (no start
+        given) is caught here too, not in the database."""
         cleaned = super().clean()
         today = timezone.localdate()
-        start, end = cleaned.get("fra"), cleaned.get("til")
-        if end is not None and end > today:
+        granularity = cleaned.get("inddeling") or self.default_granularity
+        typed_start, typed_end = cleaned.get("fra"), cleaned.get("til")
+        if "fra" in self.errors or "til" in self.errors:
+            return cleaned
+        if typed_end is not None and typed_end > today:
             self.add_error("til", _("Slutdatoen kan ikke ligge efter i dag."))
-        if start is not None and start < EARLIEST:
-            self.add_error("fra", _("Startdatoen kan ikke ligge før 1. januar 2000."))
-        if start is not None and end is not None:
-            if start > end:
-                self.add_error("til", _("Slutdatoen skal ligge efter startdatoen."))
-            elif (end - start).days > MAX_YEARS * 366:
-                self.add_error(
-                    "fra", _("Vælg en periode på højst %(years)s år.") % {"years": MAX_YEARS}
-                )
+            return cleaned
+        end = typed_end or today
+        start = typed_start or default_period(end, granularity).start
+        if typed_start is not None and typed_start > today:
+            self.add_error("fra", _("Startdatoen kan ikke ligge efter i dag."))
+        elif start > end:
+            self.add_error("til", _("Slutdatoen skal ligge efter startdatoen."))
+        elif start < EARLIEST:
+            if typed_start is not None:
+                self.add_error("fra", _("Startdatoen kan ikke ligge før 1. januar 2000."))
+            else:
+                self.add_error("til", _("Perioden kan ikke begynde før 1. januar 2000."))
+        elif (end - start).days > MAX_YEARS * 366:
+            self.add_error(
+                "fra", _("Vælg en periode på højst %(years)s år.") % {"years": MAX_YEARS}
+            )
+        else:
+            cleaned["period"] = make_period(start, end, granularity)
         return cleaned
 
     def __init__(self, *args, granularity: str = MONTH, **kwargs):
@@ -96,11 +111,17 @@ class PeriodForm(Form):
         if not self.is_valid():
             return Options(default)
         data = self.cleaned_data
-        end = data.get("til") or default.end
-        granularity = data.get("inddeling") or self.default_granularity
-        start = data.get("fra") or default_period(end, granularity).start
         return Options(
-            make_period(start, end, granularity),
+            data["period"],
             window=data.get("vindue") or DEFAULT_WINDOW,
             medication_days=data.get("medicin") or MEDICATION_REVIEW_DAYS,
         )
+
+    def error_text(self) -> str:
+        """The form's errors in one line, for an export refused with 400."""
+        messages = []
+        for field, errors in self.errors.items():
+            label = self.fields[field].label if field in self.fields else ""
+            for error in errors:
+                messages.append(f"{label}: {error}" if label else str(error))
+        return " ".join(messages)

@@ -152,6 +152,12 @@ class Indicator:
         from counted observations (shown as "*" when they are 1-4)."""
         return isinstance(self.measure, Events | Stock | Readmissions)
 
+    @property
+    def is_additive(self) -> bool:
+        """The buckets add up to the period's figure (dated events, readmissions, bed days);
+        residents in a stock and medians do not."""
+        return isinstance(self.measure, Events | Readmissions | BedDays)
+
 
 # --- the indicators -----------------------------------------------------------------------
 

@@ -1,16 +1,6 @@
-"""Whose figures a page shows (a region, a team or a facility), who may see them, and how rows
-of the source tables are attributed to it.
-
-Access (deny by default, outsiders get 404):
-
-- a region planner (region administrator) sees their region, its teams and its facilities;
-- team staff, the leader included, see their team and the facilities their team serves;
-- a facility leader sees their facility;
-- everyone else (housing staff who are not leaders, ward staff) sees none of it.
-
-Small numbers: figures shown to anyone outside the team (the region level, a facility leader,
-a region planner) and every export show counts of 1-4 as "<5". Team staff looking at their own
-team or its facilities see the exact figures.
+"""Whose figures a page shows (a region, a team or a facility) and how rows of the source
+tables are attributed to it. Who may see them, and who sees exact figures, is
+``indicators.access``.
 
 Attribution: rows that name a team and a facility themselves (referrals, concerns, board entries)
 count for that team and facility. Record entries and courses count for the team that owns
@@ -24,7 +14,6 @@ from dataclasses import dataclass, field
 
 from django.db.models import F, Q, QuerySet
 
-from organisation.access import principal_for, require
 from organisation.models import Facility, Region, Team
 
 REGION = "region"
@@ -100,63 +89,3 @@ def lived_at_q(facility_ids: list[int], on, prefix: str = "resident__") -> Q:
         Q(**{f"{prefix}residences__moved_out__isnull": True})
         | Q(**{f"{prefix}residences__moved_out__gt": day}),
     )
-
-
-# --- access -------------------------------------------------------------------------------
-
-
-def inside_team(principal, level: str, obj) -> bool:
-    if level == TEAM:
-        return obj.pk in principal.team_ids
-    if level == FACILITY:
-        return obj.team_id is not None and obj.team_id in principal.team_ids
-    return False
-
-
-def may_see(principal, level: str, obj) -> bool:
-    if level == REGION:
-        return obj.pk in principal.admin_region_ids
-    if level == TEAM:
-        return obj.region_id in principal.admin_region_ids or obj.pk in principal.team_ids
-    if level == FACILITY:
-        return (
-            obj.region_id in principal.admin_region_ids
-            or (obj.team_id is not None and obj.team_id in principal.team_ids)
-            or obj.pk in principal.leader_facility_ids
-        )
-    return False
-
-
-def get_scope(user, level: str, pk: int) -> Scope:
-    """The scope if the user may see it; 404 otherwise (also for an unknown level)."""
-    require(level in LEVELS)
-    principal = principal_for(user)
-    objects = {
-        REGION: Region.objects.all(),
-        TEAM: Team.objects.select_related("region"),
-        FACILITY: Facility.objects.select_related("team__region"),
-    }[level]
-    obj = objects.filter(pk=pk).first()
-    require(obj is not None and may_see(principal, level, obj))
-    scope = Scope(level, obj, suppress=not inside_team(principal, level, obj))
-    if level == REGION:
-        scope.children = list(Team.objects.filter(region=obj).order_by("name"))
-    elif level == TEAM:
-        scope.children = list(Facility.objects.filter(team=obj).order_by("name"))
-    return scope
-
-
-def landing_scope(user) -> tuple[str, int] | None:
-    """Where the user's follow-up starts: their region, their team or their facility."""
-    principal = principal_for(user)
-    if principal.admin_region_ids:
-        return REGION, min(principal.admin_region_ids)
-    if principal.team_ids:
-        return TEAM, min(principal.leader_team_ids or principal.team_ids)
-    if principal.leader_facility_ids:
-        return FACILITY, min(principal.leader_facility_ids)
-    return None
-
-
-def may_use(user) -> bool:
-    return landing_scope(user) is not None

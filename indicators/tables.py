@@ -3,8 +3,10 @@ by the CSV and Excel exports alike, with small numbers suppressed where the scop
 
 Suppression (outside the team, and in every export): a count of 1-4 is shown as "<5"; a figure
 derived from 1-4 observations (a median, a rate, a share, bed days) is shown as "*". Zero is
-shown: it identifies no one. Each figure is suppressed on its own; differences between
-figures (a quarter minus two shown months) are not protected by secondary suppression.
+shown: it identifies no one. Where figures add up (the months of a row to the period's figure,
+the months of a quarter to the quarter, the teams of a region or the facilities of a team to
+the whole, the concerns and the course endings to their parts), complementary cells are hidden
+too ("x", ``indicators.suppression``), so no hidden figure can be worked out by subtraction.
 """
 
 from __future__ import annotations
@@ -13,19 +15,28 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
+from . import suppression as sup
 from .adherence import COVERAGE_DEFINITION, CoveragePoint, Share
 from .before_after import DEFINITION as BEFORE_AFTER_DEFINITION
 from .before_after import PHASES, BeforeAfter
-from .periods import Period
+from .periods import MONTH, Period
 from .registry import INDICATORS, KEY_INDICATORS, Cell, Indicator, cell
 
 SMALL = "<5"
 HIDDEN = "*"
+COMPLEMENT = "x"
 EMPTY = "–"
 SUPPRESSION_NOTE = _(
     "<5: tallet er 1–4 og vises ikke for at beskytte beboerne. *: tallet bygger på 1–4 "
-    "hændelser eller beboere og vises ikke."
+    "hændelser eller beboere og vises ikke. x: vises ikke, så et skjult tal ikke kan regnes ud "
+    "ved at trække de viste tal fra en sum."
 )
+
+# Rows of the indicator table that are the sum of other rows, bucket by bucket.
+PARTS = {
+    "concerns": ("concerns_referred", "concerns_closed", "concerns_open"),
+    "courses_ended": tuple(i.code for i in INDICATORS if i.code.startswith("transition_")),
+}
 
 
 @dataclass(frozen=True)
@@ -120,7 +131,48 @@ def indicator_table(results, period: Period, suppress: bool) -> Table:
                 code=indicator.code,
             )
         )
+    if suppress:
+        _protect_indicator_table(table, results, period)
     return table
+
+
+def _slot(indicator: Indicator, c: Cell, v: V) -> sup.Slot:
+    if indicator.is_count:
+        return sup.Slot(c.n, sup.PRIMARY if v.hidden else sup.SHOWN, sup.COUNT)
+    return sup.Slot(c.value or 0, sup.PRIMARY if v.hidden else sup.SHOWN, sup.AMOUNT)
+
+
+def _hide(table: Table, hidden: set, row_index: dict) -> None:
+    for code, column in hidden:
+        table.rows[row_index[code]].values[column] = V(COMPLEMENT, None, hidden=True)
+
+
+def _protect_indicator_table(table: Table, results, period: Period) -> None:
+    """Secondary suppression: the buckets of a row add up to the period (and, by month, to each
+    quarter); the concerns and the course endings add up to their parts."""
+    row_index = {row.code: i for i, row in enumerate(table.rows)}
+    additive = [i for i in INDICATORS if i.is_additive]
+    slots = {}
+    for indicator in additive:
+        row = table.rows[row_index[indicator.code]]
+        for b in period.buckets:
+            c = cell(results, indicator, None, b.index)
+            slots[(indicator.code, b.index)] = _slot(indicator, c, row.values[b.index])
+    relations = []
+    for indicator in additive:
+        keys = [(indicator.code, b.index) for b in period.buckets]
+        relations.append(sup.total(keys))
+        if period.granularity == MONTH:
+            quarters: dict[tuple, list] = {}
+            for b in period.buckets:
+                quarters.setdefault((b.start.year, (b.start.month - 1) // 3), []).append(
+                    (indicator.code, b.index)
+                )
+            relations.extend(sup.total(keys) for keys in quarters.values())
+    for whole, parts in PARTS.items():
+        for b in period.buckets:
+            relations.append(sup.parts_of((whole, b.index), [(p, b.index) for p in parts]))
+    _hide(table, sup.protect(slots, relations), row_index)
 
 
 def children_table(results, children: list, label_header: str, slug: str, title: str) -> Table:
@@ -140,7 +192,23 @@ def children_table(results, children: list, label_header: str, slug: str, title:
         )
     if any(suppress for _child, suppress, _link in children):
         table.note = str(SUPPRESSION_NOTE)
+        _protect_children_table(table, results, children)
     return table
+
+
+def _protect_children_table(table: Table, results, children: list) -> None:
+    """Secondary suppression: each column's children add up to the whole (a region is the sum
+    of its teams; a team's facilities are counted as if they were)."""
+    slots = {}
+    for r, (child, _suppress, _link) in enumerate(children):
+        for col, indicator in enumerate(KEY_INDICATORS):
+            c = cell(results, indicator, child.pk, 0)
+            slots[(r, col)] = _slot(indicator, c, table.rows[r].values[col])
+    relations = [
+        sup.total([(r, col) for r in range(len(children))]) for col in range(len(KEY_INDICATORS))
+    ]
+    for r, col in sup.protect(slots, relations):
+        table.rows[r].values[col] = V(COMPLEMENT, None, hidden=True)
 
 
 def adherence_table(shares: list[Share], total: int, day, suppress: bool) -> Table:

@@ -1,26 +1,29 @@
 """Follow-up dashboards per region, team and facility, and their exports.
 
-Gatekeeper (``scope.get_scope``: 404 outside the user's scopes) → period form (GET) →
-computation in the database → page. The figures are aggregates, not resident data: the pages
-write no audit rows; an export writes one (action "export", no resident).
+Gatekeeper (``access.get_for_user``: 404 outside the user's scopes) → period form (GET) →
+computation in the database → page. A period that cannot be used (a start after its end, after
+today or before 2000) is refused with a Danish message: the page shows it with the default
+period (200), an export answers 400 with the reason. The figures are aggregates, not resident
+data: the pages write no audit rows; an export writes one (action "export", no resident).
 """
 
 from __future__ import annotations
 
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from audit.models import Action
 from audit.services import record
 from organisation.access import require
 
-from . import dashboard
+from . import access, dashboard
 from .exports import to_csv, to_xlsx
 from .forms import PeriodForm
 from .periods import MONTH, QUARTER
-from .scope import FACILITY, REGION, TEAM, get_scope, landing_scope
+from .scope import FACILITY, REGION, TEAM
 
 FORMATS = ("csv", "xlsx")
 # A region's three years by quarter (a picture of the whole), a team's and a facility's by
@@ -31,16 +34,16 @@ DEFAULT_GRANULARITY = {REGION: QUARTER, TEAM: MONTH, FACILITY: MONTH}
 @require_GET
 def home(request):
     """The user's own starting point: their region, team or facility."""
-    landing = landing_scope(request.user)
+    landing = access.landing(request.user)
     require(landing is not None)
     level, pk = landing
     return redirect(dashboard.url_for(level, pk))
 
 
 def _page(request, level: str, pk: int):
-    scope = get_scope(request.user, level, pk)
+    scope = access.get_for_user(request.user, level, pk)
     form = PeriodForm(request.GET or None, granularity=DEFAULT_GRANULARITY[level])
-    options = form.options()
+    options = form.options()  # the default period when the form is invalid (errors shown)
     context = {
         "scope": scope,
         "form": form,
@@ -70,9 +73,13 @@ def facility(request, pk: int):
 
 @require_GET
 def export(request, level: str, pk: int, fmt: str):
-    scope = get_scope(request.user, level, pk)
+    scope = access.get_for_user(request.user, level, pk)
     require(fmt in FORMATS)
     form = PeriodForm(request.GET or None, granularity=DEFAULT_GRANULARITY[level])
+    if form.is_bound and not form.is_valid():
+        # never a file of other figures than asked for: say why, in Danish
+        reason = _("Udtrækket blev ikke lavet: %(errors)s") % {"errors": form.error_text()}
+        return HttpResponseBadRequest(reason, content_type="text/plain; charset=utf-8")
     options = form.options()
     which = request.GET.get("tabel") or ("indikatorer" if fmt == "csv" else None)
     require(which is None or which in dashboard.EXPORT_TABLES)

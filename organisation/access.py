@@ -2,16 +2,38 @@
 
 ``principal_for(user)`` is computed once per request (cached on the user object, which lives
 for one request), so a membership removed or a user deactivated takes effect on the next
-request.
+request. Only confirmed, active memberships count: a proposal grants nothing until the leader
+of its team or facility confirms it.
+
+This module is also the policy of facilities, teams and memberships (who may grant, confirm,
+change and end a membership), and the only place outside ``organisation.services``,
+``organisation.admin`` and the models that queries ``Membership``; other apps ask the
+principal or the member look-ups here (``team_members``, ``facility_members``,
+``users_in_regions``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from organisation.models import Membership, Profession, Role
+from organisation.models import (
+    FACILITY_ROLES,
+    RESIDENT_DATA_ROLES,
+    TEAM_ROLES,
+    Facility,
+    Membership,
+    MembershipEvent,
+    MembershipStatus,
+    Profession,
+    Region,
+    Role,
+    Team,
+)
 
 # Professions that may make clinical decisions (visitation, ending a course).
 CLINICAL_DECIDERS = frozenset({Profession.DOCTOR, Profession.NURSE, Profession.LEADER})
@@ -54,6 +76,11 @@ class Principal:
     def is_region_admin(self) -> bool:
         return bool(self.admin_region_ids)
 
+    @property
+    def is_leader(self) -> bool:
+        """Leads a team or a facility (and so grants its memberships)."""
+        return bool(self.leader_team_ids or self.leader_facility_ids)
+
     def professions_in(self, team_id: int | None) -> frozenset[str]:
         """The user's professions in one team (active memberships only)."""
         return frozenset(p for t, p in self.team_professions if t == team_id)
@@ -76,9 +103,9 @@ def principal_for(user) -> Principal:
     cached = getattr(user, "_principal_cache", None)
     if cached is not None:
         return cached
-    memberships = Membership.objects.filter(user=user, is_active=True).select_related(
-        "team", "facility", "ward", "region"
-    )
+    memberships = Membership.objects.filter(
+        user=user, is_active=True, status=MembershipStatus.CONFIRMED
+    ).select_related("team", "facility", "ward", "region")
     teams, leader_teams, decider_teams, emergency_teams = set(), set(), set(), set()
     facilities, leader_facilities, wards, regions = set(), set(), set(), set()
     roles, labels, team_professions = set(), [], set()
@@ -180,3 +207,291 @@ def _as_principal(user_or_principal) -> Principal:
     if isinstance(user_or_principal, Principal):
         return user_or_principal
     return principal_for(user_or_principal)
+
+
+# --- Membership policy ------------------------------------------------------------------------
+# Nobody grants themselves a role. A membership that opens resident data (team or facility
+# staff and leaders) is granted by the leader of that team or facility, or proposed by a
+# region administrator of its region (or a superuser) and then confirmed by that leader. Ward
+# memberships (look-up only) are granted by a region administrator of the ward's region;
+# region-administrator memberships only by a superuser. A superuser may grant or confirm a
+# team's or facility's memberships directly only while it has no leader (to appoint the
+# first one). Leaders and region administrators may end memberships of their unit or
+# region; a pending proposal is rejected (by its leader, its region's administrators or
+# whoever proposed it).
+
+MEMBERSHIP_VIEW = "view"
+MEMBERSHIP_CONFIRM = "confirm"
+MEMBERSHIP_REJECT = "reject"
+MEMBERSHIP_CHANGE = "change"  # role, profession, activation
+MEMBERSHIP_END = "end"
+
+
+def _in_force() -> Q:
+    return Q(is_active=True, status=MembershipStatus.CONFIRMED)
+
+
+def _active_user(user) -> bool:
+    return user is not None and user.is_authenticated and user.is_active
+
+
+def _is_superuser(user) -> bool:
+    return _active_user(user) and bool(user.is_superuser)
+
+
+def _region_q(region_ids, prefix: str = "") -> Q:
+    return (
+        Q(**{f"{prefix}team__region__in": region_ids})
+        | Q(**{f"{prefix}facility__region__in": region_ids})
+        | Q(**{f"{prefix}ward__region__in": region_ids})
+        | Q(**{f"{prefix}region__in": region_ids})
+    )
+
+
+def scope_matches(role: str, *, team=None, facility=None, ward=None, region=None) -> bool:
+    """The role names exactly its kind of scope (the model's check constraint, in Python)."""
+    given = {"team": team, "facility": facility, "ward": ward, "region": region}
+    wanted = (
+        "team"
+        if role in TEAM_ROLES
+        else "facility"
+        if role in FACILITY_ROLES
+        else "ward"
+        if role == Role.WARD_STAFF
+        else "region"
+        if role == Role.REGION_ADMIN
+        else None
+    )
+    return wanted is not None and all((v is not None) == (k == wanted) for k, v in given.items())
+
+
+def region_id_of(*, team=None, facility=None, ward=None, region=None) -> int | None:
+    if region is not None:
+        return region.pk
+    scope = team or facility or ward
+    return scope.region_id if scope is not None else None
+
+
+def unit_has_leader(*, team=None, facility=None) -> bool:
+    """Has this team or facility an active leader with a confirmed membership?"""
+    if team is not None:
+        found = Membership.objects.filter(_in_force(), team=team, role=Role.TEAM_LEADER)
+    elif facility is not None:
+        found = Membership.objects.filter(_in_force(), facility=facility, role=Role.FACILITY_LEADER)
+    else:
+        return False
+    return found.filter(user__is_active=True).exists()
+
+
+def can_grant_membership(
+    user, *, for_user, role: str, team=None, facility=None, ward=None, region=None
+) -> bool:
+    """May ``user`` give ``for_user`` this role so that it is in force at once?"""
+    if not _active_user(user) or for_user is None or for_user.pk == user.pk:
+        return False
+    scope = {"team": team, "facility": facility, "ward": ward, "region": region}
+    if not scope_matches(role, **scope):
+        return False
+    p = principal_for(user)
+    if role in TEAM_ROLES:
+        return team.pk in p.leader_team_ids or (
+            _is_superuser(user) and not unit_has_leader(team=team)
+        )
+    if role in FACILITY_ROLES:
+        return facility.pk in p.leader_facility_ids or (
+            _is_superuser(user) and not unit_has_leader(facility=facility)
+        )
+    if role == Role.WARD_STAFF:
+        return _is_superuser(user) or ward.region_id in p.admin_region_ids
+    if role == Role.REGION_ADMIN:
+        return _is_superuser(user)
+    return False
+
+
+def can_propose_membership(user, *, for_user, role: str, team=None, facility=None) -> bool:
+    """May ``user`` propose a team or facility membership for its leader to confirm?"""
+    if not _active_user(user) or for_user is None or for_user.pk == user.pk:
+        return False
+    if role not in RESIDENT_DATA_ROLES or not scope_matches(role, team=team, facility=facility):
+        return False
+    region_id = region_id_of(team=team, facility=facility)
+    return _is_superuser(user) or region_id in principal_for(user).admin_region_ids
+
+
+def memberships_visible(user) -> QuerySet[Membership]:
+    """Memberships a user may see, with their history: a leader those of the team or facility
+    they lead, a region administrator those of their region, a superuser all."""
+    if not _active_user(user):
+        return Membership.objects.none()
+    if _is_superuser(user):
+        return Membership.objects.all()
+    p = principal_for(user)
+    condition = Q(pk__in=[])
+    if p.leader_team_ids:
+        condition |= Q(team_id__in=p.leader_team_ids)
+    if p.leader_facility_ids:
+        condition |= Q(facility_id__in=p.leader_facility_ids)
+    if p.admin_region_ids:
+        condition |= _region_q(p.admin_region_ids)
+    return Membership.objects.filter(condition)
+
+
+def _sees_membership(user, p: Principal, m: Membership) -> bool:
+    return (
+        _is_superuser(user)
+        or (m.team_id is not None and m.team_id in p.leader_team_ids)
+        or (m.facility_id is not None and m.facility_id in p.leader_facility_ids)
+        or m.region_id_of_scope in p.admin_region_ids
+    )
+
+
+def _may_grant_as(user, m: Membership, role: str | None = None) -> bool:
+    return can_grant_membership(
+        user,
+        for_user=m.user,
+        role=role or m.role,
+        team=m.team,
+        facility=m.facility,
+        ward=m.ward,
+        region=m.region,
+    )
+
+
+def can_membership(user, action: str, m: Membership) -> bool:
+    """May ``user`` do ``action`` (view, confirm, reject, change, end) to this membership?"""
+    if not _active_user(user):
+        return False
+    p = principal_for(user)
+    if not _sees_membership(user, p, m):
+        return False
+    own = m.user_id == user.pk
+    pending = m.status == MembershipStatus.PENDING
+    confirmed = m.status == MembershipStatus.CONFIRMED
+    if action == MEMBERSHIP_VIEW:
+        return True
+    if action == MEMBERSHIP_CONFIRM:
+        return pending and not own and _may_grant_as(user, m)
+    if action == MEMBERSHIP_REJECT:
+        return pending and (
+            (not own and _may_grant_as(user, m))
+            or m.proposed_by_id == user.pk
+            or _is_superuser(user)
+            or m.region_id_of_scope in p.admin_region_ids
+        )
+    if action == MEMBERSHIP_CHANGE:
+        return confirmed and not own and _may_grant_as(user, m)
+    if action == MEMBERSHIP_END:
+        if not (confirmed and m.is_active) or own:
+            return False
+        if _may_grant_as(user, m):
+            return True
+        # region administrators may end (never grant) the memberships of their region
+        return m.role != Role.REGION_ADMIN and m.region_id_of_scope in p.admin_region_ids
+    raise ValueError(f"unknown membership action {action!r}")
+
+
+def get_membership_for_user(user, pk: int, *, action: str = MEMBERSHIP_VIEW) -> Membership:
+    """404 when the user may not see the membership, 403 when they may see but not do it."""
+    m = (
+        memberships_visible(user)
+        .select_related("user", "team", "facility", "ward", "region")
+        .filter(pk=pk)
+        .first()
+    )
+    require(m is not None)
+    if not can_membership(user, action, m):
+        raise PermissionDenied
+    return m
+
+
+def teams_led_by(user) -> QuerySet[Team]:
+    return Team.objects.filter(pk__in=principal_for(user).leader_team_ids)
+
+
+def facilities_led_by(user) -> QuerySet[Facility]:
+    return Facility.objects.filter(pk__in=principal_for(user).leader_facility_ids)
+
+
+def get_team_for_leader(user, pk: int) -> Team:
+    team = teams_led_by(user).select_related("region").filter(pk=pk).first()
+    require(team is not None)
+    return team
+
+
+def get_facility_for_leader(user, pk: int) -> Facility:
+    facility = facilities_led_by(user).select_related("region", "team").filter(pk=pk).first()
+    require(facility is not None)
+    return facility
+
+
+def unit_memberships(*, team=None, facility=None) -> QuerySet[Membership]:
+    """Every membership of one team or facility (any status), for its leader's page. The
+    caller has checked that the user leads it (``get_team_for_leader``)."""
+    if team is not None:
+        return Membership.objects.filter(team=team)
+    if facility is not None:
+        return Membership.objects.filter(facility=facility)
+    return Membership.objects.none()
+
+
+def unit_membership_history(*, team=None, facility=None) -> QuerySet[MembershipEvent]:
+    """Grants, proposals, confirmations, changes and ends in one team or facility, newest
+    first (the caller has checked that the user leads it)."""
+    return MembershipEvent.objects.filter(
+        membership__in=unit_memberships(team=team, facility=facility)
+    ).select_related("by", "membership__user")
+
+
+# --- Member look-ups for other apps (instead of querying Membership themselves) ---------------
+
+
+def _users():
+    return get_user_model().objects
+
+
+def users_in_regions(region_ids):
+    """Users of these regions: administered there (``User.region``) or holding a membership
+    (of any status) in one of their teams, facilities, wards or the region itself. Never
+    superusers. A leader grants, and a region administrator proposes, only to these."""
+    region_ids = list(region_ids)
+    in_region = Membership.objects.filter(Q(user=OuterRef("pk")) & _region_q(region_ids))
+    return _users().filter(Q(region__in=region_ids) | Exists(in_region), is_superuser=False)
+
+
+def user_ids_in_regions(region_ids) -> QuerySet:
+    """``user_id`` of every active membership (confirmed or proposed) in these regions."""
+    return Membership.objects.filter(_region_q(region_ids), is_active=True).values("user_id")
+
+
+def user_ids_outside_regions(region_ids) -> QuerySet:
+    """``user_id`` of every active membership (confirmed or proposed) in any other region."""
+    others = Region.objects.exclude(pk__in=region_ids).values("pk")
+    return Membership.objects.filter(_region_q(others), is_active=True).values("user_id")
+
+
+def user_ids_of_units(*, team_ids=(), facility_ids=()) -> QuerySet:
+    """``user_id`` of every active membership (confirmed or proposed) in these teams or
+    facilities."""
+    return Membership.objects.filter(
+        Q(team__in=team_ids) | Q(facility__in=facility_ids), is_active=True
+    ).values("user_id")
+
+
+def team_members(team_id: int, *, professions=None):
+    """Active users with a membership in force in the team (optionally of these professions)."""
+    found = Membership.objects.filter(
+        _in_force(), user=OuterRef("pk"), team_id=team_id, role__in=TEAM_ROLES
+    )
+    if professions is not None:
+        found = found.filter(profession__in=list(professions))
+    return _users().filter(Exists(found), is_active=True)
+
+
+def facility_members(facility_ids):
+    """Active users with a membership in force at the facility (an id, ids or a queryset)."""
+    if isinstance(facility_ids, int):
+        facility_ids = [facility_ids]
+    found = Membership.objects.filter(
+        _in_force(), user=OuterRef("pk"), facility_id__in=facility_ids, role__in=FACILITY_ROLES
+    )
+    return _users().filter(Exists(found), is_active=True)

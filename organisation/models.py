@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -160,8 +161,25 @@ class Profession(models.TextChoices):
     OTHER = "other", _("Andet")
 
 
+# Memberships that open resident data: granted by the team's or facility's leader only.
+RESIDENT_DATA_ROLES = (*TEAM_ROLES, *FACILITY_ROLES)
+LEADER_ROLES = (Role.TEAM_LEADER, Role.FACILITY_LEADER)
+
+
+class MembershipStatus(models.TextChoices):
+    PENDING = "pending", _("Afventer bekræftelse")
+    CONFIRMED = "confirmed", _("Bekræftet")
+    REJECTED = "rejected", _("Afvist")
+
+
 class Membership(models.Model):
-    """A user's role in one team, facility, ward or region. Roles are data, not code."""
+    """A user's role in one team, facility, ward or region. Roles are data, not code.
+
+    Only a confirmed, active membership grants anything (``organisation.access.principal_for``).
+    A region administrator's proposal is pending until the team's or facility's leader
+    confirms it. Memberships are written only by ``organisation.services``; rows written
+    directly (demo data, fixtures) are confirmed.
+    """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
@@ -181,11 +199,40 @@ class Membership(models.Model):
         Region, on_delete=models.CASCADE, null=True, blank=True, related_name="memberships"
     )
     is_active = models.BooleanField(_("aktiv"), default=True)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=MembershipStatus.choices,
+        default=MembershipStatus.CONFIRMED,
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("foreslået af"),
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("givet af"),
+    )
+    confirmed_at = models.DateTimeField(_("givet"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("afsluttet"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("tilknytning")
         verbose_name_plural = _("tilknytninger")
         constraints = [
+            # Nobody grants themselves a role (also checked by organisation.access).
+            models.CheckConstraint(
+                name="membership_not_confirmed_by_its_user",
+                condition=Q(confirmed_by__isnull=True) | ~Q(confirmed_by=F("user")),
+            ),
             models.CheckConstraint(
                 name="membership_scope_matches_role",
                 condition=(
@@ -227,3 +274,57 @@ class Membership(models.Model):
     @property
     def scope(self):
         return self.team or self.facility or self.ward or self.region
+
+    @property
+    def unit(self):
+        """The team or facility whose leader decides about this membership (else None)."""
+        return self.team or self.facility
+
+    @property
+    def region_id_of_scope(self) -> int | None:
+        if self.region_id is not None:
+            return self.region_id
+        scope = self.team or self.facility or self.ward
+        return scope.region_id if scope is not None else None
+
+    @property
+    def grants_access(self) -> bool:
+        return self.is_active and self.status == MembershipStatus.CONFIRMED
+
+
+class MembershipEventKind(models.TextChoices):
+    GRANTED = "granted", _("Tildelt")
+    PROPOSED = "proposed", _("Foreslået")
+    CONFIRMED = "confirmed", _("Bekræftet")
+    REJECTED = "rejected", _("Afvist")
+    CHANGED = "changed", _("Ændret")
+    ENDED = "ended", _("Afsluttet")
+
+
+class MembershipEvent(models.Model):
+    """The history of one membership, shown to the leader of its team or facility.
+
+    Written by ``organisation.services`` next to the audit row of the same step; never changed.
+    """
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    kind = models.CharField(_("hændelse"), max_length=20, choices=MembershipEventKind.choices)
+    # before/after of role, profession and activation (codes, never free text)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("ændring af tilknytning")
+        verbose_name_plural = _("ændringer af tilknytninger")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.membership_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise RuntimeError("membership history is append-only")
+        super().save(*args, **kwargs)

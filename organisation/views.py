@@ -1,15 +1,26 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 
 from agreements.views.activities import agreement_facts
 from audit.models import Action
 from audit.services import record_shown
+from btt.forms import call_service
 from residents.selectors import facility_residents
 
+from . import access, services
 from .access import principal_for, require
+from .forms import ChangeForm, DecideForm, EndForm, GrantForm
+from .models import MembershipStatus
 from .selectors import facilities_visible_to, get_facility_for_user
+
+# The leader's page shows this many of the latest grants, changes and removals.
+HISTORY_LIMIT = 200
 
 
 @require_GET
@@ -38,10 +49,7 @@ def facility_detail(request, pk: int):
         resident_ids=[r.pk for r in page],
         detail={"list": "facility", "facility_id": facility.pk},
     )
-    principal = principal_for(request.user)
-    own = (
-        facility.team_id is not None and facility.team_id in principal.team_ids
-    ) or facility.pk in principal.facility_ids
+    own = access.can_facility(request.user, access.FACILITY_ACT, facility)
     return render(
         request,
         "organisation/facility_detail.html",
@@ -53,3 +61,194 @@ def facility_detail(request, pk: int):
             "show_activities": own,
         },
     )
+
+
+# --- "Medarbejdere og adgang": the leader's page of memberships ------------------------------
+
+
+@require_GET
+def staff(request):
+    """Leaders: the page of the team or facility they lead (a choice if they lead several)."""
+    principal = principal_for(request.user)
+    require(principal.is_leader)
+    teams = list(access.teams_led_by(request.user).order_by("name"))
+    facilities = list(access.facilities_led_by(request.user).order_by("name"))
+    if len(teams) + len(facilities) == 1:
+        if teams:
+            return redirect("organisation:staff_team", pk=teams[0].pk)
+        return redirect("organisation:staff_facility", pk=facilities[0].pk)
+    return render(
+        request, "organisation/staff_index.html", {"teams": teams, "facilities": facilities}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def staff_team(request, pk: int):
+    team = access.get_team_for_leader(request.user, pk)
+    return _unit_page(request, kind="team", unit=team)
+
+
+@require_http_methods(["GET", "POST"])
+def staff_facility(request, pk: int):
+    facility = access.get_facility_for_leader(request.user, pk)
+    return _unit_page(request, kind="facility", unit=facility)
+
+
+def _unit_url(kind: str, unit) -> str:
+    return reverse(f"organisation:staff_{kind}", args=[unit.pk])
+
+
+def _find_user(unit, username: str):
+    """An active user of the unit's region, by exact username."""
+    return (
+        access.users_in_regions([unit.region_id]).filter(is_active=True, username=username).first()
+    )
+
+
+def _unit_page(request, *, kind: str, unit):
+    scope = {kind: unit}
+    form = GrantForm(request.POST or None, kind=kind)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        for_user = _find_user(unit, data["username"])
+        if for_user is None:
+            form.add_error(
+                "username", _("Der findes ingen aktiv bruger med dette brugernavn i regionen.")
+            )
+        elif for_user.pk == request.user.pk:
+            form.add_error("username", _("Du kan ikke give dig selv en rolle."))
+        else:
+            granted = call_service(
+                form,
+                services.membership_grant,
+                user=request.user,
+                for_user=for_user,
+                role=data["role"],
+                profession=data["profession"],
+                **scope,
+            )
+            if granted is not None:
+                messages.success(
+                    request,
+                    _("%(name)s har fået adgang som %(role)s.")
+                    % {
+                        "name": for_user.get_full_name() or for_user.username,
+                        "role": granted.get_role_display().lower(),
+                    },
+                )
+                return redirect(_unit_url(kind, unit))
+    memberships = list(
+        access.unit_memberships(**scope)
+        .select_related("user", "proposed_by", "confirmed_by", "team", "facility")
+        .order_by("user__first_name", "user__last_name", "pk")
+    )
+    rows = [
+        {
+            "m": m,
+            "can_change": access.can_membership(request.user, access.MEMBERSHIP_CHANGE, m),
+            "can_end": access.can_membership(request.user, access.MEMBERSHIP_END, m),
+            "can_decide": access.can_membership(request.user, access.MEMBERSHIP_CONFIRM, m)
+            or access.can_membership(request.user, access.MEMBERSHIP_REJECT, m),
+        }
+        for m in memberships
+    ]
+    history = list(access.unit_membership_history(**scope)[:HISTORY_LIMIT])
+    return render(
+        request,
+        "organisation/staff_unit.html",
+        {
+            "kind": kind,
+            "unit": unit,
+            "form": form,
+            "current": [r for r in rows if r["m"].grants_access],
+            "pending": [r for r in rows if r["m"].status == MembershipStatus.PENDING],
+            "ended": [
+                r
+                for r in rows
+                if not r["m"].grants_access and r["m"].status != MembershipStatus.PENDING
+            ],
+            "history": history,
+            "history_limit": HISTORY_LIMIT,
+        },
+    )
+
+
+def _back(request, m) -> str:
+    """After a step: the leader's page of the unit, else (a region administrator) the admin."""
+    principal = principal_for(request.user)
+    if m.team_id in principal.leader_team_ids:
+        return _unit_url("team", m.team)
+    if m.facility_id in principal.leader_facility_ids:
+        return _unit_url("facility", m.facility)
+    return reverse("admin:organisation_membership_changelist")
+
+
+@require_http_methods(["GET", "POST"])
+def membership_decide(request, pk: int):
+    """Confirm or reject a proposed membership."""
+    m = access.get_membership_for_user(request.user, pk)
+    choices = []
+    if access.can_membership(request.user, access.MEMBERSHIP_CONFIRM, m):
+        choices.append(("confirm", _("Bekræft: giv adgangen")))
+    if access.can_membership(request.user, access.MEMBERSHIP_REJECT, m):
+        choices.append(("reject", _("Afvis forslaget")))
+    if not choices:
+        raise PermissionDenied
+    form = DecideForm(request.POST or None, choices=choices)
+    if request.method == "POST" and form.is_valid():
+        service = (
+            services.membership_confirm
+            if form.cleaned_data["decision"] == "confirm"
+            else services.membership_reject
+        )
+        if call_service(form, service, user=request.user, membership=m) is not None:
+            messages.success(request, _("Beslutningen er gemt."))
+            return redirect(_back(request, m))
+    return render(request, "organisation/membership_decide.html", {"m": m, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def membership_change(request, pk: int):
+    """Change the role (within the unit) or profession of a membership in force."""
+    m = access.get_membership_for_user(request.user, pk, action=access.MEMBERSHIP_CHANGE)
+    kind = "team" if m.team_id else "facility"
+    form = ChangeForm(
+        request.POST or None, kind=kind, initial={"role": m.role, "profession": m.profession}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if data["role"] == m.role and data["profession"] == m.profession:
+            form.add_error(None, _("Der er intet ændret."))
+        elif not access.can_grant_membership(
+            request.user, for_user=m.user, role=data["role"], team=m.team, facility=m.facility
+        ):
+            form.add_error("role", _("Du kan ikke give denne rolle."))
+        elif (
+            call_service(
+                form,
+                services.membership_change,
+                user=request.user,
+                membership=m,
+                role=data["role"],
+                profession=data["profession"],
+            )
+            is not None
+        ):
+            messages.success(request, _("Tilknytningen er ændret."))
+            return redirect(_back(request, m))
+    return render(request, "organisation/membership_change.html", {"m": m, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def membership_end(request, pk: int):
+    """End a membership: it grants nothing from the next request on."""
+    m = access.get_membership_for_user(request.user, pk, action=access.MEMBERSHIP_END)
+    form = EndForm(request.POST or None)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and call_service(form, services.membership_end, user=request.user, membership=m)
+    ):
+        messages.success(request, _("Tilknytningen er afsluttet."))
+        return redirect(_back(request, m))
+    return render(request, "organisation/membership_end.html", {"m": m, "form": form})

@@ -4,25 +4,23 @@ Team staff see their team's entries (and, under emergency access, that resident'
 staff see, for residents living at their facility now, the entries their facility recorded
 and the team's entries of a consent category an active written consent to that facility names
 (less any refusal). Everyone else sees nothing. Decided in the query, on every request.
+
+The read rule of the record's policy: ``record.access`` wraps ``entries_visible_to`` and holds
+every write rule; views and services ask ``record.access``.
 """
 
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from consent.models import TO_FACILITY, ConsentKind, ConsentScope
-from consent.selectors import active_q
-from courses.models import Course, CourseStatus
-from organisation.access import principal_for, require
-from organisation.models import Membership
+from consent.rules import shares_q
+from organisation.access import principal_for
 from residents.models import Residence
 
-from .kinds import FACILITY_KINDS, TEAM_WRITERS, Kind
+from .kinds import Kind
 from .models import Entry, Sector
 
 
@@ -36,18 +34,7 @@ def _current_facility() -> Subquery:
 
 def _shared_with_current_facility() -> Q:
     """True where the entry's category is shared with the resident's current facility."""
-    scopes = ConsentScope.objects.filter(
-        consent__resident=OuterRef("resident_id"), category=OuterRef("category")
-    ).filter(active_q(prefix="consent__"))
-    granted = scopes.filter(
-        consent__kind=ConsentKind.SHARING,
-        consent__facility_id=OuterRef("current_facility"),
-        consent__direction__in=TO_FACILITY,
-    )
-    refused = scopes.filter(consent__kind=ConsentKind.REFUSAL).filter(
-        Q(consent__facility__isnull=True) | Q(consent__facility_id=OuterRef("current_facility"))
-    )
-    return ~Q(category="") & Q(Exists(granted)) & ~Q(Exists(refused))
+    return ~Q(category="") & shares_q(OuterRef("category"), facility="current_facility")
 
 
 def entries_visible_to(user) -> QuerySet[Entry]:
@@ -74,82 +61,6 @@ def entries_for_resident(user, resident) -> QuerySet[Entry]:
         .filter(resident=resident)
         .select_related("recorded_by", "updated_by")
     )
-
-
-def get_entry_for_user(user, pk: int, *, write: bool = False) -> Entry:
-    entry = (
-        entries_visible_to(user)
-        .select_related("resident", "team", "facility", "recorded_by", "updated_by", "course")
-        .filter(pk=pk)
-        .first()
-    )
-    require(entry is not None)
-    if write:
-        check_may_correct(user, entry)
-    return entry
-
-
-def check_may_correct(user, entry: Entry) -> None:
-    """Each sector corrects its own entries; in the team, only the professions that may write
-    the kind (a medication review is corrected by a doctor or pharmacist)."""
-    principal = principal_for(user)
-    if entry.sector == Sector.TEAM:
-        if entry.team_id not in principal.team_ids:
-            raise PermissionDenied
-        if not _profession_may_write(user, entry.team_id, entry.kind):
-            raise PermissionDenied
-    elif entry.facility_id not in principal.facility_ids:
-        raise PermissionDenied
-
-
-def _profession_may_write(user, team_id: int, kind: str) -> bool:
-    professions = TEAM_WRITERS.get(kind)
-    if professions is None:
-        return True
-    return Membership.objects.filter(
-        user=user, team_id=team_id, profession__in=professions
-    ).exists()
-
-
-@dataclass(frozen=True)
-class Writable:
-    """What the user may record about a resident now: under which course, as which sector."""
-
-    course: Course | None = None
-    sector: str = ""
-    kinds: tuple[str, ...] = ()
-
-
-def writable_kinds(user, resident) -> Writable:
-    """Team members of the resident's active course write every kind their profession may;
-    housing staff at the resident's current facility write the facility-side events. An
-    active course is needed either way; emergency access is read-only."""
-    principal = principal_for(user)
-    course = (
-        Course.objects.filter(resident=resident, status=CourseStatus.ACTIVE)
-        .select_related("team")
-        .first()
-    )
-    if course is None:
-        return Writable()
-    if course.team_id in principal.team_ids:
-        professions = set(
-            Membership.objects.filter(user=user, team_id=course.team_id).values_list(
-                "profession", flat=True
-            )
-        )
-        kinds = tuple(
-            k for k in Kind.values if TEAM_WRITERS.get(k) is None or professions & TEAM_WRITERS[k]
-        )
-        return Writable(course=course, sector=Sector.TEAM, kinds=kinds)
-    if principal.facility_ids:
-        lives_here = Residence.objects.filter(
-            resident=resident, moved_out__isnull=True, facility_id__in=principal.facility_ids
-        ).exists()
-        if lives_here:
-            kinds = tuple(k for k in Kind.values if k in FACILITY_KINDS)
-            return Writable(course=course, sector=Sector.FACILITY, kinds=kinds)
-    return Writable()
 
 
 # --- Derived facts -------------------------------------------------------------------------

@@ -1,14 +1,16 @@
 """Every write to the course record: create an entry, correct it into a new version.
 
-Each function is one transaction that checks who may write what, saves the entry and its
-version row, and writes the audit row (which names the fields, never their content).
+Each function is one transaction that asks the record's policy (``record.access``) itself, so
+a direct call by a user who may not write raises PermissionDenied (or Http404 for an entry
+they may not see), saves the entry and its version row, and writes exactly one audit row
+(which names the fields, never their content).
 """
 
 from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,9 +22,9 @@ from consent.models import ConsentKind
 from consent.selectors import active_q
 from residents.models import Residence
 
+from . import access
 from .kinds import CATEGORY, SINGLE_KINDS, Kind
 from .models import Entry, EntryVersion
-from .selectors import check_may_correct, writable_kinds
 
 STATE_FIELDS = ("occurred_on", "occurred_until", "review_on", "subtype", "data")
 
@@ -46,9 +48,7 @@ def _check_content(resident, kind: str, columns: dict, data: dict) -> None:
 
 @transaction.atomic
 def entry_create(*, user, resident, kind: str, columns: dict, data: dict) -> Entry:
-    writable = writable_kinds(user, resident)
-    if kind not in writable.kinds:
-        raise PermissionDenied
+    writable = access.require_create(user, resident, kind)
     _check_content(resident, kind, columns, data)
     residence = Residence.objects.filter(resident=resident, moved_out__isnull=True).first()
     facility_id = residence.facility_id if residence else writable.course.facility_id
@@ -113,8 +113,11 @@ def _state(entry: Entry) -> dict:
 def entry_correct(
     *, user, entry: Entry, version: int, columns: dict, data: dict, reason: str
 ) -> Entry:
-    """A correction: a new version with who and why; the earlier versions stay readable."""
-    check_may_correct(user, entry)
+    """A correction: a new version with who and why; the earlier versions stay readable.
+
+    The policy is asked afresh (not the caller's copy of the entry): 404 unless the user sees
+    the entry, 403 unless they may correct it now."""
+    access.get_for_user(user, entry.pk, action=access.CORRECT)
     locked = Entry.objects.select_for_update().select_related("resident").get(pk=entry.pk)
     if locked.version != version:
         raise StaleVersion(

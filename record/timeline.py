@@ -45,12 +45,15 @@ from btt.forms import DateInput, Form
 from organisation.access import principal_for
 from residents.selectors import get_resident_for_user
 
+from . import access
 from .forms import FORMS, PHASE_LABEL
 from .kinds import SECTION, Kind, Section
 from .models import Entry
-from .selectors import entries_visible_to
 
 PAGE_SIZE = 50
+# The highest page number read as asked: far past any history, and it keeps the SQL OFFSET
+# within 64 bits. A larger number shows the last page, like any page past the end.
+MAX_PAGE = 1_000_000
 SUMMARY_LENGTH = 200
 
 # Sources in the merged query (the ``tl_src`` column).
@@ -121,6 +124,20 @@ class TimelineFilterForm(Form):
             "kind": self.cleaned_data["type"],
             "until": self.cleaned_data["til"],
         }
+
+
+class TimelinePageForm(forms.Form):
+    """``?side=N``, read on its own so that a bad page number never undoes the filters. A
+    number past the end shows the last page; anything that is not a page number shows the
+    first page with a message. (A plain form: the filters ride along in the same query.)"""
+
+    side = forms.IntegerField(min_value=1, required=False)
+
+    def number(self) -> tuple[int, str]:
+        """(page number to show, a message for the user or "")."""
+        if not self.is_valid():
+            return 1, _("Sidetallet er ugyldigt. Første side vises.")
+        return min(self.cleaned_data["side"] or 1, MAX_PAGE), ""
 
 
 # --- the merged query ----------------------------------------------------------------------
@@ -200,7 +217,7 @@ def _sources(user, resident, scope: Scope, opts: dict) -> list[QuerySet]:
     # the course record
     kinds = [kind] if kind else [k for k in Kind.values if not groups or SECTION[k] in groups]
     if kinds:
-        entries = entries_visible_to(user).filter(resident=resident)
+        entries = access.visible(user).filter(resident=resident)
         if len(kinds) < len(Kind.values):
             entries = entries.filter(kind__in=kinds)
         sources.append(_columns(entries, SRC_ENTRY, F("id"), F("occurred_on"), F("recorded_at")))
@@ -314,8 +331,9 @@ _ORDER = "tl_day DESC, tl_ts IS NULL, tl_ts DESC, tl_src, tl_id DESC"
 
 
 def _page_number(raw) -> int:
+    """For callers that pass the raw value (the view validates it with TimelinePageForm)."""
     try:
-        return max(1, int(raw))
+        return min(max(1, int(raw)), MAX_PAGE)
     except (TypeError, ValueError):
         return 1
 
@@ -797,7 +815,8 @@ def timeline(request, resident_pk: int):
     scope = _scope(request.user, resident)
     form = TimelineFilterForm(request.GET or None, team_staff=scope.team_staff)
     opts = form.options()
-    page, items = timeline_page(request.user, resident, opts, request.GET.get("side"), scope)
+    number, page_message = TimelinePageForm(request.GET).number()
+    page, items = timeline_page(request.user, resident, opts, number, scope)
     record(
         user=request.user,
         action=Action.VIEW,
@@ -815,6 +834,7 @@ def timeline(request, resident_pk: int):
             "form": form,
             "filtered": bool(opts["groups"] or opts["kind"] or opts["until"]),
             "page": page,
+            "page_message": page_message,
             "items": items,
             "years": [(year, list(group)) for year, group in groupby(items, lambda i: i.day.year)],
             "query_prefix": f"?{query}&" if query else "?",

@@ -20,21 +20,14 @@ from audit.services import record
 from board.models import BoardEntry, EntryStatus
 from btt.errors import StaleVersion
 from btt.forms import call_service
-from organisation.access import principal_for
+from organisation.access import TEAM_MEMBER, can_team
 from residents.selectors import get_resident_for_user
 
-from . import services
+from . import access, services
 from .forms import EARLIEST, FORMS, PHASE_LABEL, CrisisPlanForm
 from .kinds import SECTION, SINGLE_KINDS, Kind, Section, kinds_in
 from .models import Entry
-from .selectors import (
-    current_medication,
-    entries_for_resident,
-    get_entry_for_user,
-    is_overdue_q,
-    latest_q,
-    writable_kinds,
-)
+from .selectors import current_medication, entries_for_resident, is_overdue_q, latest_q
 
 PLAN_KINDS = (Kind.TREATMENT_PLAN, Kind.CRISIS_PLAN)
 RECENT = 10
@@ -77,7 +70,7 @@ def overview(request, resident_pk: int):
     )
     for entry in (*latest, *medication, *recent):
         entry.shown = FORMS[entry.kind].values(entry)
-    writable = writable_kinds(request.user, resident)
+    writable = access.writable(request.user, resident)
     record(
         user=request.user,
         action=Action.VIEW,
@@ -138,8 +131,7 @@ def _form_class(kind: str):
 def create(request, resident_pk: int, kind: str):
     resident = get_resident_for_user(request.user, resident_pk)
     form_class = _form_class(kind)
-    writable = writable_kinds(request.user, resident)
-    if kind not in writable.kinds:
+    if not access.can(request.user, access.CREATE, resident, kind=kind):
         raise PermissionDenied
     if kind in SINGLE_KINDS:
         existing = entries_for_resident(request.user, resident).filter(kind=kind).first()
@@ -225,7 +217,7 @@ def _propose_board_entry(request, entry: Entry) -> None:
 
 @require_GET
 def detail(request, pk: int):
-    entry = get_entry_for_user(request.user, pk)
+    entry = access.get_for_user(request.user, pk, action=access.VIEW)
     versions = list(entry.versions.select_related("author").order_by("-number"))
     record(user=request.user, action=Action.VIEW, resident=entry.resident, obj=entry)
     return render(request, "record/detail.html", _entry_context(request, entry, versions))
@@ -235,11 +227,7 @@ def _entry_context(request, entry, versions, shown=None) -> dict:
     form_class = FORMS[entry.kind]
     shown = shown or entry
     proposal = request.session.pop("record_board_proposal", None) == entry.resident_id
-    try:
-        get_entry_for_user(request.user, entry.pk, write=True)
-        can_correct = True
-    except PermissionDenied:
-        can_correct = False
+    can_correct = access.can(request.user, access.CORRECT, entry)
     return {
         "entry": entry,
         "shown": shown,
@@ -254,7 +242,8 @@ def _entry_context(request, entry, versions, shown=None) -> dict:
 
 
 def _may_place_on_board(user, entry) -> bool:
-    return entry.team_id in principal_for(user).team_ids
+    """Only the team is offered the link (board:entry_create decides the rest)."""
+    return can_team(user, TEAM_MEMBER, entry.team_id)
 
 
 def _crisis_phases(state) -> dict:
@@ -285,7 +274,7 @@ def _crisis_phases(state) -> dict:
 
 @require_GET
 def version(request, pk: int, number: int):
-    entry = get_entry_for_user(request.user, pk)
+    entry = access.get_for_user(request.user, pk, action=access.VIEW)
     versions = list(entry.versions.select_related("author").order_by("-number"))
     shown = next((v for v in versions if v.number == number), None)
     if shown is None:
@@ -304,7 +293,7 @@ def version(request, pk: int, number: int):
 
 @require_http_methods(["GET", "POST"])
 def correct(request, pk: int):
-    entry = get_entry_for_user(request.user, pk, write=True)
+    entry = access.get_for_user(request.user, pk, action=access.CORRECT)
     form_class = FORMS[entry.kind]
     initial = {**form_class.initial_from(entry), "version": entry.version}
     form = form_class(
@@ -322,7 +311,7 @@ def correct(request, pk: int):
                 reason=form.cleaned_data["correction_reason"],
             )
         except StaleVersion as exc:
-            entry = get_entry_for_user(request.user, pk)
+            entry = access.get_for_user(request.user, pk, action=access.VIEW)
             form.add_error(None, exc)
             posted = form.data.copy()
             posted["version"] = str(entry.version)
@@ -353,7 +342,7 @@ def correct(request, pk: int):
 @require_GET
 def print_plan(request, pk: int):
     """The treatment or crisis plan on one A4 page (the browser prints it)."""
-    entry = get_entry_for_user(request.user, pk)
+    entry = access.get_for_user(request.user, pk, action=access.VIEW)
     if entry.kind not in PLAN_KINDS:
         raise Http404
     record(

@@ -30,12 +30,13 @@ from audit.services import record_shown
 from board.models import Action, BoardEntry, EntryStatus, Question, QuestionDirection
 from btt.forms import DateInput, Form
 from courses.models import Course, CourseStatus
-from organisation.access import principal_for, require
+from organisation.access import TEAM_MEMBER, can_team, principal_for, require
 from organisation.models import Facility
 from residents.models import Residence
 
+from . import access
 from .kinds import REVIEWED_KINDS, Kind, Section, kinds_in
-from .selectors import entries_visible_to, latest_q
+from .selectors import latest_q
 
 REVIEW_AHEAD_DAYS = 7  # plans and assessments due for review within a week of the visit
 EVENT_DAYS = 14  # recent events: the two weeks before the visit
@@ -163,18 +164,13 @@ class VisitDayForm(Form):
 
 def _facility_for_team_staff(user, facility_pk: int) -> Facility:
     """Staff of the facility's team only; housing staff and other teams get 404."""
-    principal = principal_for(user)
     facility = (
         Facility.objects.select_related("team")
         .prefetch_related("addresses")
         .filter(pk=facility_pk)
         .first()
     )
-    require(
-        facility is not None
-        and facility.team_id is not None
-        and facility.team_id in principal.team_ids
-    )
+    require(facility is not None and can_team(user, TEAM_MEMBER, facility.team_id))
     return facility
 
 
@@ -183,7 +179,7 @@ def _residents(user, facility, day: datetime.date) -> list[Course]:
     first; with the user's own contact residents, a visit note that day and any admission on
     that day marked."""
     principal = principal_for(user)
-    visible = entries_visible_to(user)
+    visible = access.visible(user)
     living_here = Residence.objects.filter(facility=facility, moved_out__isnull=True).values(
         "resident_id"
     )
@@ -273,7 +269,7 @@ def visit_day(request, facility_pk: int):
     for action in actions:
         action.overdue = action.due_on < day
 
-    visible = entries_visible_to(request.user).filter(resident_id__in=ids)
+    visible = access.visible(request.user).filter(resident_id__in=ids)
     reviews = list(
         visible.filter(
             kind__in=sorted(REVIEWED_KINDS),

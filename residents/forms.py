@@ -103,3 +103,36 @@ class ResidentSearchForm(Form):
         max_length=100,
         widget=forms.TextInput(attrs={"autocomplete": "off", "type": "search"}),
     )
+
+
+class MoveForm(Form):
+    """A move recorded by someone who acts for the resident."""
+
+    to_facility = forms.ModelChoiceField(label=_("Flytter til botilbud"), queryset=None)
+    moved_in = forms.DateField(
+        label=_("Indflyttet på det nye botilbud"), widget=DateInput, validators=[not_in_future]
+    )
+
+    def __init__(self, *args, exclude_facility_id=None, **kwargs):
+        from organisation.models import Facility
+
+        super().__init__(*args, **kwargs)
+        queryset = Facility.objects.select_related("region").order_by("region__name", "name")
+        if exclude_facility_id is not None:
+            queryset = queryset.exclude(pk=exclude_facility_id)
+        self.fields["to_facility"].queryset = queryset
+        self.fields["to_facility"].label_from_instance = lambda f: f"{f.name} ({f.region.name})"
+
+
+class MoveConfirmForm(Form):
+    checked = forms.BooleanField(
+        label=_("Jeg har kontrolleret, at det er den rigtige beboer, og at flytningen er korrekt"),
+        required=True,
+        error_messages={"required": _("Sæt kryds for at bekræfte flytningen.")},
+    )
+
+
+class MoveRejectForm(Form):
+    reason = forms.CharField(
+        label=_("Begrundelse"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )

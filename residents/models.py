@@ -114,3 +114,61 @@ class Residence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.resident} @ {self.facility}"
+
+
+class MoveStatus(models.TextChoices):
+    RECORDED = "recorded", _("Registreret")
+    PROPOSED = "proposed", _("Foreslået – afventer bekræftelse")
+    CONFIRMED = "confirmed", _("Bekræftet")
+    REJECTED = "rejected", _("Afvist")
+
+
+class Move(models.Model):
+    """One step of a move between facilities (or a first move-in when a resident is
+    registered): recorded directly by someone who acts for the resident, or proposed by the
+    new facility and then confirmed or rejected by someone who acts for the resident.
+
+    A proposal keeps what the proposer typed (``typed_*``): until it is confirmed, that is all
+    the new facility sees."""
+
+    TRANSITIONS = {
+        MoveStatus.PROPOSED: {MoveStatus.CONFIRMED, MoveStatus.REJECTED},
+        MoveStatus.RECORDED: set(),
+        MoveStatus.CONFIRMED: set(),
+        MoveStatus.REJECTED: set(),
+    }
+
+    resident = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="moves")
+    from_facility = models.ForeignKey(
+        Facility, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    to_facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="+")
+    moved_in = models.DateField(_("indflyttet"))
+    status = models.CharField(_("status"), max_length=10, choices=MoveStatus.choices)
+    typed_first_name = models.CharField(_("fornavn(e) som skrevet"), max_length=100, blank=True)
+    typed_last_name = models.CharField(_("efternavn som skrevet"), max_length=100, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(_("begrundelse"), blank=True, max_length=2000)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("flytning")
+        verbose_name_plural = _("flytninger")
+        indexes = [
+            models.Index(fields=["to_facility", "status"]),
+            models.Index(fields=["resident", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pk}: {self.get_status_display()}"
+
+    @property
+    def typed_name(self) -> str:
+        return f"{self.typed_first_name} {self.typed_last_name}".strip()

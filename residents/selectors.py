@@ -4,18 +4,24 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from audit.denials import resident_not_found
 from lib.cpr import normalise
-from organisation.access import principal_for, require
+from organisation.access import principal_for
 
 from .models import Residence, Resident, ResidentIdentifier
 
 
 def _team_q(team_ids) -> Q:
-    from courses.models import Concern, Course, Referral
+    from courses.models import Concern, Course, Referral, ReferralStatus
 
+    # a held referral (made by a team that could not see the resident) and one never
+    # confirmed give the team nothing
+    referrals = Referral.objects.filter(team_id__in=team_ids).exclude(
+        status__in=(ReferralStatus.HELD, ReferralStatus.NOT_CONFIRMED)
+    )
     return (
         Q(pk__in=Course.objects.filter(team_id__in=team_ids).values("resident_id"))
-        | Q(pk__in=Referral.objects.filter(team_id__in=team_ids).values("resident_id"))
+        | Q(pk__in=referrals.values("resident_id"))
         | Q(pk__in=Concern.objects.filter(team_id__in=team_ids).values("resident_id"))
     )
 
@@ -63,6 +69,26 @@ def residents_visible_to(user) -> QuerySet[Resident]:
     return Resident.objects.filter(condition)
 
 
+def resident_by_identifier(value: str) -> Resident | None:
+    """The resident who holds or held this number, unscoped. Only for code that then decides
+    access itself through a policy (registration, referral, emergency access); its answer must
+    never reach a user who may not see the resident."""
+    identifier = ResidentIdentifier.objects.select_related("resident").filter(value=value).first()
+    return identifier.resident if identifier is not None else None
+
+
+def current_residence(resident) -> Residence | None:
+    """The open residence (uses the prefetched ``current_residences`` when there)."""
+    prefetched = getattr(resident, "current_residences", None)
+    if prefetched is not None:
+        return next(iter(prefetched), None)
+    return (
+        Residence.objects.select_related("facility")
+        .filter(resident=resident, moved_out__isnull=True)
+        .first()
+    )
+
+
 def with_current_details(queryset: QuerySet[Resident]) -> QuerySet[Resident]:
     """Attach the current identifier and residence in a constant number of queries."""
     return queryset.prefetch_related(
@@ -82,7 +108,8 @@ def with_current_details(queryset: QuerySet[Resident]) -> QuerySet[Resident]:
 def get_resident_for_user(user, pk: int) -> Resident:
     """The gatekeeper: 404 unless the user may see this resident."""
     resident = with_current_details(residents_visible_to(user)).filter(pk=pk).first()
-    require(resident is not None)
+    if resident is None:
+        raise resident_not_found(pk)  # a plain 404; the denied audit row names the resident
     return resident
 
 

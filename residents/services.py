@@ -1,31 +1,74 @@
-"""Every write to residents, their identifiers and residences."""
+"""Every write to residents, their identifiers, residences and moves.
+
+Each service asks the policy (``residents.access``) itself, so a direct call by someone who may
+not do it raises Http404/PermissionDenied, and writes exactly one audit row.
+
+Registering never moves anyone: a number that belongs to a resident the user may not see
+becomes a *proposal* to move in, which someone who acts for the resident confirms or rejects.
+The form's answer is the same as for a new number (a move page), so the number's existence
+does not leak.
+"""
 
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.models import Action
 from audit.services import record
+from btt.errors import TransitionError
 from lib.cpr import ParsedIdentifier
+from organisation.access import FACILITY_ACT, FACILITY_STAFF, can_facility
 from organisation.models import Facility
 
-from .models import Residence, Resident, ResidentIdentifier
+from . import access
+from .models import Move, MoveStatus, Residence, Resident, ResidentIdentifier
+from .selectors import current_residence, resident_by_identifier
 
 
-def _names_match(resident: Resident, first_name: str, last_name: str) -> bool:
+def names_match(resident: Resident, first_name: str, last_name: str) -> bool:
     return (
         resident.first_name.strip().casefold() == first_name.strip().casefold()
         and resident.last_name.strip().casefold() == last_name.strip().casefold()
     )
 
 
-@transaction.atomic
-def resident_find_or_create(
+def identity_mismatch() -> ValidationError:
+    return ValidationError(
+        _(
+            "Nummeret er registreret med et andet navn. Kontrollér nummer og navn; "
+            "er navnet ændret, så kontakt en administrator."
+        ),
+        code="identity_mismatch",
+    )
+
+
+def lives_elsewhere(residence: Residence | None) -> ValidationError:
+    """For a resident the user may see: they live somewhere else than the form chose."""
+    if residence is None:
+        return ValidationError(
+            _(
+                "Beboeren er ikke registreret på et botilbud. Registrér flytningen først "
+                "(»Flytning« på beboerens side); indtil da ændres intet."
+            ),
+            code="move_first",
+        )
+    return ValidationError(
+        _(
+            "Beboeren bor på %(facility)s. Registrér flytningen først (»Flytning« på "
+            "beboerens side); indtil da ændres intet."
+        )
+        % {"facility": residence.facility.name},
+        code="move_first",
+    )
+
+
+def resident_insert(
     *,
     user,
     identifier: ParsedIdentifier,
@@ -35,27 +78,11 @@ def resident_find_or_create(
     facility: Facility,
     moved_in: datetime.date,
 ) -> Resident:
-    """The resident with this identifier, living at ``facility`` from ``moved_in``.
-
-    An existing identifier must come with the same name: a mistyped number must not attach a
-    referral to another person. A resident who moves is closed at the old facility.
-    """
-    existing = (
-        ResidentIdentifier.objects.select_related("resident").filter(value=identifier.value).first()
-    )
-    if existing is not None:
-        resident = existing.resident
-        if not _names_match(resident, first_name, last_name):
-            raise ValidationError(
-                _(
-                    "Nummeret er registreret med et andet navn. Kontrollér nummer og navn; "
-                    "er navnet ændret, så kontakt en administrator."
-                ),
-                code="identity_mismatch",
-            )
-        residence_move(user=user, resident=resident, facility=facility, moved_in=moved_in)
-        return resident
-
+    """A new resident with a new number, living at ``facility``. Writes no audit row: it runs
+    only inside a service that writes the one row for the whole step (``resident_register``,
+    ``courses.services.referral_create_from_identity``)."""
+    if not can_facility(user, FACILITY_ACT, facility):
+        raise PermissionDenied
     resident = Resident(
         first_name=first_name.strip(),
         last_name=last_name.strip(),
@@ -71,22 +98,137 @@ def resident_find_or_create(
         recorded_by=user,
     ).save(force_insert=True)
     Residence(resident=resident, facility=facility, moved_in=moved_in).save(force_insert=True)
-    record(user=user, action=Action.CREATE, resident=resident, obj=resident)
     return resident
 
 
+@dataclass(frozen=True)
+class Registration:
+    """What a registration did: a move page to show (a new resident's move-in, or a proposal),
+    or an already registered resident the user may see."""
+
+    move: Move | None = None
+    resident: Resident | None = None
+
+
 @transaction.atomic
-def residence_move(
-    *, user, resident: Resident, facility: Facility, moved_in: datetime.date
-) -> Residence:
-    """Record that the resident lives at ``facility`` from ``moved_in`` (no-op if already)."""
+def resident_register(
+    *,
+    user,
+    identifier: ParsedIdentifier,
+    first_name: str,
+    last_name: str,
+    birth_date: datetime.date,
+    facility: Facility,
+    moved_in: datetime.date,
+) -> Registration:
+    """Housing staff register a resident who lives (or moves in) at their facility.
+
+    - A new number: the resident is created, living at ``facility``; the move-in is recorded.
+    - A resident the user may see (lives at their facility): nothing changes; if they live
+      elsewhere, the user is told to record the move first.
+    - A resident the user may not see: a proposal to move in, which grants nothing until
+      someone who acts for the resident confirms it. The answer is the same as for a new number.
+    """
+    if not can_facility(user, FACILITY_STAFF, facility):
+        raise PermissionDenied
+    existing = resident_by_identifier(identifier.value)
+    if existing is None:
+        resident = resident_insert(
+            user=user,
+            identifier=identifier,
+            first_name=first_name,
+            last_name=last_name,
+            birth_date=birth_date,
+            facility=facility,
+            moved_in=moved_in,
+        )
+        move = _move_save(
+            user=user,
+            resident=resident,
+            from_facility=None,
+            to_facility=facility,
+            moved_in=moved_in,
+            status=MoveStatus.RECORDED,
+            first_name=first_name,
+            last_name=last_name,
+        )
+        record(
+            user=user,
+            action=Action.CREATE,
+            resident=resident,
+            obj=resident,
+            detail={"move_id": move.pk},
+        )
+        return Registration(move=move)
+
+    if access.sees_through_own_team(user, existing):
+        if not names_match(existing, first_name, last_name):
+            raise identity_mismatch()
+        residence = current_residence(existing)
+        if residence is None or residence.facility_id != facility.pk:
+            raise lives_elsewhere(residence)
+        record(
+            user=user,
+            action=Action.VIEW,
+            resident=existing,
+            obj=existing,
+            detail={"registration": "already_registered"},
+        )
+        return Registration(resident=existing)
+
+    residence = current_residence(existing)
+    move = _move_save(
+        user=user,
+        resident=existing,
+        from_facility=residence.facility if residence else None,
+        to_facility=facility,
+        moved_in=moved_in,
+        status=MoveStatus.PROPOSED,
+        first_name=first_name,
+        last_name=last_name,
+    )
+    record(
+        user=user,
+        action=Action.CREATE,
+        resident=existing,
+        obj=move,
+        detail={"to": MoveStatus.PROPOSED, "to_facility_id": facility.pk},
+    )
+    return Registration(move=move)
+
+
+def _move_save(
+    *, user, resident, from_facility, to_facility, moved_in, status, first_name="", last_name=""
+) -> Move:
+    move = Move(
+        resident=resident,
+        from_facility=from_facility,
+        to_facility=to_facility,
+        moved_in=moved_in,
+        status=status,
+        typed_first_name=first_name.strip()[:100],
+        typed_last_name=last_name.strip()[:100],
+        created_by=user,
+    )
+    move.save(force_insert=True)
+    return move
+
+
+def _apply_move(*, resident: Resident, facility: Facility, moved_in: datetime.date):
+    """Close the open residence and open one at ``facility``. Returns the old facility."""
     current = (
         Residence.objects.select_for_update()
+        .select_related("facility")
         .filter(resident=resident, moved_out__isnull=True)
         .first()
     )
     if current is not None and current.facility_id == facility.pk:
-        return current
+        raise ValidationError(
+            _("Beboeren bor allerede på %(facility)s.") % {"facility": facility.name},
+            code="already_there",
+        )
+    if moved_in > timezone.localdate():
+        raise ValidationError(_("Datoen kan ikke ligge i fremtiden."), code="future")
     if current is not None:
         if moved_in < current.moved_in:
             raise ValidationError(
@@ -95,16 +237,106 @@ def residence_move(
             )
         current.moved_out = moved_in
         current.save(update_fields=["moved_out"])
-    residence = Residence(resident=resident, facility=facility, moved_in=moved_in)
-    residence.save(force_insert=True)
+    Residence(resident=resident, facility=facility, moved_in=moved_in).save(force_insert=True)
+    return current.facility if current is not None else None
+
+
+@transaction.atomic
+def move_record(
+    *, user, resident: Resident, to_facility: Facility, moved_in: datetime.date
+) -> Move:
+    """Someone who acts for the resident records a move to another facility. The old
+    facility's staff lose sight of the resident on their next request."""
+    resident = Resident.objects.select_for_update().get(pk=resident.pk)
+    access.ensure(user, access.ACT, resident)
+    old = _apply_move(resident=resident, facility=to_facility, moved_in=moved_in)
+    move = _move_save(
+        user=user,
+        resident=resident,
+        from_facility=old,
+        to_facility=to_facility,
+        moved_in=moved_in,
+        status=MoveStatus.RECORDED,
+    )
     record(
         user=user,
-        action=Action.UPDATE,
+        action=Action.CREATE,
         resident=resident,
-        obj=residence,
-        detail={"facility_id": facility.pk},
+        obj=move,
+        detail={
+            "to": MoveStatus.RECORDED,
+            "from_facility_id": old.pk if old else None,
+            "to_facility_id": to_facility.pk,
+        },
     )
-    return residence
+    return move
+
+
+def _check_transition(move: Move, target: str) -> None:
+    if target not in Move.TRANSITIONS[move.status]:
+        raise TransitionError(
+            _("Det kan ikke lade sig gøre: status er allerede »%(status)s«.")
+            % {"status": move.get_status_display()},
+            code="illegal_transition",
+        )
+
+
+def _lock_move(move: Move) -> Move:
+    return (
+        Move.objects.select_for_update()
+        .select_related("resident", "to_facility", "from_facility")
+        .get(pk=move.pk)
+    )
+
+
+@transaction.atomic
+def move_confirm(*, user, move: Move) -> Move:
+    """Someone who acts for the resident confirms a proposed move; it takes effect now."""
+    move = _lock_move(move)
+    access.ensure_move(user, access.MOVE_DECIDE, move)
+    _check_transition(move, MoveStatus.CONFIRMED)
+    if not names_match(move.resident, move.typed_first_name, move.typed_last_name):
+        raise ValidationError(
+            _(
+                "Navnet i forslaget passer ikke med beboerens navn. Forslaget kan ikke "
+                "bekræftes; afvis det."
+            ),
+            code="identity_mismatch",
+        )
+    old = _apply_move(resident=move.resident, facility=move.to_facility, moved_in=move.moved_in)
+    move.from_facility = old
+    move.status = MoveStatus.CONFIRMED
+    move.decided_by = user
+    move.decided_at = timezone.now()
+    move.save(update_fields=["from_facility", "status", "decided_by", "decided_at"])
+    record(
+        user=user,
+        action=Action.TRANSITION,
+        resident=move.resident,
+        obj=move,
+        detail={"to": MoveStatus.CONFIRMED, "to_facility_id": move.to_facility_id},
+    )
+    return move
+
+
+@transaction.atomic
+def move_reject(*, user, move: Move, reason: str) -> Move:
+    move = _lock_move(move)
+    access.ensure_move(user, access.MOVE_DECIDE, move)
+    _check_transition(move, MoveStatus.REJECTED)
+    move.status = MoveStatus.REJECTED
+    move.decided_by = user
+    move.decided_at = timezone.now()
+    move.decision_note = reason
+    move.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    record(
+        user=user,
+        action=Action.TRANSITION,
+        resident=move.resident,
+        obj=move,
+        detail={"to": MoveStatus.REJECTED},
+    )
+    return move
 
 
 @transaction.atomic
@@ -112,6 +344,7 @@ def identifier_replace(
     *, user, resident: Resident, identifier: ParsedIdentifier, valid_from: datetime.date
 ) -> ResidentIdentifier:
     """A new CPR number (or a CPR number replacing an erstatnings-CPR); history is kept."""
+    access.ensure(user, access.ACT, resident)
     if ResidentIdentifier.objects.filter(value=identifier.value).exists():
         raise ValidationError(_("Nummeret er allerede registreret."), code="duplicate")
     ResidentIdentifier.objects.filter(resident=resident, valid_to__isnull=True).update(

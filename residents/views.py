@@ -1,21 +1,30 @@
+from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from agreements.views.activities import agreement_facts
+from audit import access as audit_access
 from audit.models import Action
 from audit.services import record, record_shown
 from btt.forms import call_service
 from consent.models import Category
 from consent.selectors import shared_categories
+from courses import access as courses_access
 from courses.selectors import course_summaries_for_facility_staff, resident_history
 from organisation.access import principal_for, require
-from organisation.models import Facility
 
-from .forms import ResidentIdentityForm, ResidentSearchForm
-from .selectors import get_resident_for_user, resident_search, team_residents_of
-from .services import resident_find_or_create
+from . import access, services
+from .forms import (
+    MoveConfirmForm,
+    MoveForm,
+    MoveRejectForm,
+    ResidentIdentityForm,
+    ResidentSearchForm,
+)
+from .models import MoveStatus
+from .selectors import current_residence, resident_search
 
 
 @require_http_methods(["GET", "POST"])
@@ -46,7 +55,7 @@ def search(request):
 
 @require_GET
 def detail(request, pk: int):
-    resident = get_resident_for_user(request.user, pk)
+    resident = access.get_for_user(request.user, pk)
     principal = principal_for(request.user)
     history = resident_history(request.user, resident)
     summaries = list(course_summaries_for_facility_staff(request.user, resident))
@@ -55,8 +64,13 @@ def detail(request, pk: int):
         active_course = summaries[0]
     record(user=request.user, action=Action.VIEW, resident=resident, obj=resident)
     shared = shared_categories(request.user, resident)
-    residence = next(iter(getattr(resident, "current_residences", [])), None)
+    residence = current_residence(resident)
     facts = agreement_facts(residence.facility_id if residence else None)
+    moves = list(
+        access.moves_visible(request.user)
+        .filter(resident=resident)
+        .select_related("from_facility", "to_facility")
+    )
     return render(
         request,
         "residents/detail.html",
@@ -68,35 +82,43 @@ def detail(request, pk: int):
             "history": history,
             "active_course": active_course,
             "course_summaries": summaries,
-            "can_refer": principal.is_team_staff and active_course is None,
+            "can_refer": active_course is None
+            and courses_access.can(request.user, courses_access.REFER, resident),
             "sharing": [(label, code in shared) for code, label in Category.choices],
             "show_sharing": principal.is_facility_staff and not principal.is_team_staff,
-            "can_see_log": team_residents_of(principal.leader_team_ids)
-            .filter(pk=resident.pk)
-            .exists(),
+            "can_see_log": audit_access.can(request.user, audit_access.VIEW, resident),
             "call_advice": facts["call_advice"],
             "agreement_version": facts["agreement_version"],
             "show_call_box": residence is not None,
-            "can_raise_concern": principal.is_facility_staff
-            and active_course is None
-            and not any(c.status == "open" for c in history["concerns"]),
+            "can_raise_concern": active_course is None
+            and not any(c.status == "open" for c in history["concerns"])
+            and courses_access.can(request.user, courses_access.RAISE_CONCERN, resident),
+            "can_move": access.can(request.user, access.ACT, resident),
+            "moves": moves,
+            "moves_to_decide": [
+                m
+                for m in moves
+                if m.status == MoveStatus.PROPOSED
+                and access.can_move(request.user, access.MOVE_DECIDE, m)
+            ],
+            "referrals_to_confirm": courses_access.held_referrals_to_confirm(request.user).filter(
+                resident=resident
+            ),
         },
     )
 
 
-@require_http_methods(["GET", "POST"])
-def create(request):
-    """Housing staff register a resident who lives (or moves in) at their facility."""
-    principal = principal_for(request.user)
-    require(principal.is_facility_staff)
-    facilities = Facility.objects.filter(pk__in=principal.facility_ids).order_by("name")
+def _register(request, *, title: str, intro: str):
+    """Registration and a proposal to move in are one step: the answer is the same whether
+    the number is new or belongs to a resident the user may not see (a move page)."""
+    facility = access.own_facilities(request.user).first()
+    require(facility is not None)
     form = ResidentIdentityForm(request.POST or None)
-    facility = facilities.first()
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        resident = call_service(
+        done = call_service(
             form,
-            resident_find_or_create,
+            services.resident_register,
             user=request.user,
             identifier=data["identifier"],
             first_name=data["first_name"],
@@ -105,10 +127,149 @@ def create(request):
             facility=facility,
             moved_in=data["moved_in"],
         )
-        if resident is not None:
-            return redirect("residents:detail", pk=resident.pk)
+        if done is not None and done.move is not None:
+            messages.success(request, _("Registreringen er gemt."))
+            return redirect("residents:move_detail", pk=done.move.pk)
+        if done is not None:
+            messages.info(request, _("Beboeren er allerede registreret på botilbuddet."))
+            return redirect("residents:detail", pk=done.resident.pk)
     return render(
         request,
         "residents/create.html",
-        {"form": form, "facility": facility, "title": _("Registrer beboer")},
+        {"form": form, "facility": facility, "title": title, "intro": intro},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def create(request):
+    """Housing staff register a resident who lives (or moves in) at their facility."""
+    return _register(request, title=_("Registrer beboer"), intro="register")
+
+
+@require_http_methods(["GET", "POST"])
+def move_propose(request):
+    """Housing staff propose that a resident registered elsewhere moves in at their facility."""
+    return _register(request, title=_("Foreslå flytning"), intro="propose")
+
+
+@require_http_methods(["GET", "POST"])
+def move_record(request, pk: int):
+    """Someone who acts for the resident records a move to another facility."""
+    resident = access.get_for_user(request.user, pk, action=access.ACT)
+    residence = current_residence(resident)
+    form = MoveForm(
+        request.POST or None, exclude_facility_id=residence.facility_id if residence else None
+    )
+    if request.method == "POST" and form.is_valid():
+        move = call_service(
+            form,
+            services.move_record,
+            user=request.user,
+            resident=resident,
+            to_facility=form.cleaned_data["to_facility"],
+            moved_in=form.cleaned_data["moved_in"],
+        )
+        if move is not None:
+            messages.success(request, _("Flytningen er registreret."))
+            if access.can(request.user, access.VIEW, resident):
+                return redirect("residents:detail", pk=resident.pk)
+            return redirect("residents:move_list")  # the old facility no longer sees them
+    return render(
+        request,
+        "residents/move_record.html",
+        {"form": form, "resident": resident, "residence": residence},
+    )
+
+
+@require_GET
+def move_list(request):
+    """Moves waiting for the user's decision, and the proposals of the user's facility."""
+    principal = principal_for(request.user)
+    require(principal.is_team_staff or principal.is_facility_staff)
+    to_decide = list(access.moves_to_decide(request.user).order_by("created_at", "id"))
+    proposed = list(
+        access.own_proposals(request.user)
+        .select_related("to_facility", "created_by")
+        .order_by("-created_at", "-id")[:100]
+    )
+    held = list(courses_access.held_referrals_to_confirm(request.user).order_by("created_at"))
+    return render(
+        request,
+        "residents/move_list.html",
+        {
+            "to_decide": to_decide,
+            "proposed": proposed,
+            "held_referrals": held,
+            "can_propose": principal.is_facility_staff,
+        },
+    )
+
+
+@require_GET
+def move_detail(request, pk: int):
+    move = access.get_move_for_user(request.user, pk)
+    show_resident = access.shows_resident(request.user, move)
+    if show_resident:
+        record(user=request.user, action=Action.VIEW, resident=move.resident, obj=move)
+    return render(
+        request,
+        "residents/move_detail.html",
+        {
+            "move": move,
+            "show_resident": show_resident,
+            "can_decide": move.status == MoveStatus.PROPOSED
+            and access.can_move(request.user, access.MOVE_DECIDE, move),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def move_confirm(request, pk: int):
+    move = access.get_move_for_user(request.user, pk, action=access.MOVE_DECIDE)
+    form = MoveConfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done = call_service(form, services.move_confirm, user=request.user, move=move)
+        if done is not None:
+            messages.success(request, _("Flytningen er bekræftet."))
+            return redirect("residents:move_list")
+    return render(
+        request,
+        "residents/move_decide.html",
+        {
+            "move": move,
+            "form": form,
+            "confirm": True,
+            "names_match": services.names_match(
+                move.resident, move.typed_first_name, move.typed_last_name
+            ),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def move_reject(request, pk: int):
+    move = access.get_move_for_user(request.user, pk, action=access.MOVE_DECIDE)
+    form = MoveRejectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done = call_service(
+            form,
+            services.move_reject,
+            user=request.user,
+            move=move,
+            reason=form.cleaned_data["reason"],
+        )
+        if done is not None:
+            messages.success(request, _("Forslaget er afvist."))
+            return redirect("residents:move_list")
+    return render(
+        request,
+        "residents/move_decide.html",
+        {
+            "move": move,
+            "form": form,
+            "confirm": False,
+            "names_match": services.names_match(
+                move.resident, move.typed_first_name, move.typed_last_name
+            ),
+        },
     )

@@ -4,37 +4,44 @@ The suggestions of team A are seen and decided by every member of team A (anyone
 may put a resident on the board); the thresholds are the team leader's (other members: 403).
 Everyone else gets 404, housing staff of the team's facilities too.
 
-The world has no suggestion, so the accept and dismiss rules make one for resident_in_course
-(team A) when their address is built. Accept is POST only: team A gets 405 on GET, and the POST
+Suggestions are computed, not stored, so the accept and dismiss rules give a resident of their
+own an active course in team A at facility A1 with two admissions in the last 90 days (the
+admissions rule proposes them). Accept is POST only: team A gets 405 on GET, and the POST
 accepts and sends the user on to the board's form (302). An empty dismissal is shown again with
 its error (200).
 """
 
-from tests.authz_matrix_base import TEAM_A, Rule, _names, ok
+from tests.authz_matrix_base import TEAM_A, Rule, ok
+
+ACCEPT_NAME = ("Aksel", "Advarselsen")
+DISMISS_NAME = ("Dorit", "Advarselsen")
 
 
-def _suggestion(w, rule):
-    from django.utils import timezone
+def _flagged(w, name):
+    """[team A, a resident the admissions rule proposes] (made once per world)."""
+    from earlywarning.tests.helpers import add_entry, contact, new_course
+    from residents.models import Resident
 
-    from earlywarning.models import Suggestion
+    first, last = name
+    resident = Resident.objects.filter(first_name=first, last_name=last).first()
+    if resident is None:
+        course = new_course(w, name=f"{first} {last}")
+        contact(w, course)
+        add_entry(w, course, "admission", 10)
+        add_entry(w, course, "admission", 20)
+        resident = course.resident
+    return [w.team_a.pk, resident.pk]
 
-    suggestion, _created = Suggestion.objects.get_or_create(
-        team=w.team_a,
-        resident=w.resident_in_course,
-        rule=rule,
-        status="open",
-        defaults={
-            "course": w.course,
-            "explanation": "2 indlæggelser på 90 dage",
-            "evidence_at": timezone.now(),
-        },
-    )
-    return suggestion.pk
+
+def _secret(name):
+    return lambda w: [" ".join(name)]
 
 
 RULES: dict = {
     "earlywarning:list": Rule(
-        args=lambda w: [w.team_a.pk], allow=ok(*TEAM_A), secret=_names("resident_in_course")
+        args=lambda w: [w.team_a.pk],
+        allow=ok(*TEAM_A),
+        secret=lambda w: [w.resident_in_course.full_name, " ".join(ACCEPT_NAME)],
     ),
     "earlywarning:thresholds": Rule(
         args=lambda w: [w.team_a.pk],
@@ -42,16 +49,16 @@ RULES: dict = {
         writes=True,
     ),
     "earlywarning:accept": Rule(
-        args=lambda w: [_suggestion(w, "admissions")],
+        args=lambda w: _flagged(w, ACCEPT_NAME),
         allow=ok(*TEAM_A, status=405),
         writes=True,
         post=ok(*TEAM_A, status=302),
-        secret=_names("resident_in_course"),
+        secret=_secret(ACCEPT_NAME),
     ),
     "earlywarning:dismiss": Rule(
-        args=lambda w: [_suggestion(w, "force")],
+        args=lambda w: _flagged(w, DISMISS_NAME),
         allow=ok(*TEAM_A),
         writes=True,
-        secret=_names("resident_in_course"),
+        secret=_secret(DISMISS_NAME),
     ),
 }

@@ -18,130 +18,152 @@ from tests.authz_matrix_base import (  # noqa: F401 - re-exported for the tests
     ok,
 )
 
-MATRIX: dict[str, Rule] = {
-    "home": Rule(allow={**ok(*ALL_STAFF), "ward_staff": 302}),
-    "healthz": Rule(allow=ok(*ALL_STAFF), anonymous=200),
-    "accounts:login": Rule(allow=ok(*ALL_STAFF, status=302), anonymous=200),
-    "accounts:logout": Rule(allow=ok(*ALL_STAFF, status=405)),
-    # the second-factor pages send a verified user on (anonymous: to the login page)
-    "accounts:otp_verify": Rule(allow=ok(*ALL_STAFF, status=302), writes=True),
-    "accounts:otp_setup": Rule(allow=ok(*ALL_STAFF, status=302), writes=True),
-    "organisation:facility_list": Rule(
-        allow=ok(*TEAM_A, "other_team_nurse", *HOUSING_A1, "other_housing_staff", "region_admin")
-    ),
-    "organisation:facility_detail": Rule(
-        args=lambda w: [w.facility_a1.pk],
-        allow=ok(*TEAM_A, *HOUSING_A1, "region_admin"),
-        secret=_names("resident_in_course", "resident_plain"),
-    ),
-    "residents:search": Rule(
-        allow=ok(*TEAM_A, "other_team_nurse", *HOUSING_A1, "other_housing_staff"), writes=True
-    ),
-    "residents:create": Rule(allow=ok(*HOUSING_A1, "other_housing_staff"), writes=True),
-    "residents:detail": Rule(
-        args=lambda w: [w.resident_in_course.pk],
-        allow=ok(*TEAM_A, *HOUSING_A1),
-        secret=_names("resident_in_course"),
-    ),
-    "courses:concern_detail": Rule(
-        args=lambda w: [w.concern_open.pk],
-        allow=ok(*TEAM_A, *HOUSING_A1),
-        secret=_names("resident_concern"),
-    ),
-    "courses:concern_close": Rule(
-        args=lambda w: [w.concern_open.pk],
-        allow={**ok(*TEAM_A), **ok(*HOUSING_A1, status=403)},
-        writes=True,
-        secret=_names("resident_concern"),
-    ),
-    "courses:concern_create": Rule(
-        args=lambda w: [w.resident_plain.pk],
-        allow=ok(*HOUSING_A1),
-        writes=True,
-        secret=_names("resident_plain"),
-    ),
-    "courses:referral_create": Rule(allow=ok(*TEAM_A, "other_team_nurse"), writes=True),
-    "courses:referral_create_for_resident": Rule(
-        args=lambda w: [w.resident_concern.pk],
-        allow=ok(*TEAM_A),
-        writes=True,
-        secret=_names("resident_concern"),
-    ),
-    "courses:referral_detail": Rule(
-        args=lambda w: [w.referral_pending.pk],
-        allow=ok(*TEAM_A),
-        secret=lambda w: [w.resident_pending.full_name, w.referral_pending.reason],
-    ),
-    "courses:referral_decide": Rule(
-        args=lambda w: [w.referral_pending.pk],
-        allow={**ok(*DECIDERS_A), "team_mentor": 403},
-        writes=True,
-        secret=_names("resident_pending"),
-    ),
-    "courses:referral_withdraw": Rule(
-        args=lambda w: [w.referral_pending.pk],
-        allow=ok(*TEAM_A),
-        writes=True,
-        secret=_names("resident_pending"),
-    ),
-    "courses:visitation_queue": Rule(
-        allow=ok(*TEAM_A, "other_team_nurse"), secret=_names("resident_pending")
-    ),
-    "courses:course_detail": Rule(
-        args=lambda w: [w.course.pk], allow=ok(*TEAM_A), secret=_names("resident_in_course")
-    ),
-    "courses:course_contacts": Rule(
-        args=lambda w: [w.course.pk],
-        allow=ok(*TEAM_A),
-        writes=True,
-        secret=_names("resident_in_course"),
-    ),
-    "courses:course_end": Rule(
-        args=lambda w: [w.course.pk],
-        allow={**ok(*DECIDERS_A), "team_mentor": 403},
-        writes=True,
-        secret=_names("resident_in_course"),
-    ),
-    "courses:ward_lookup": Rule(allow=ok("ward_staff"), writes=True),
-    "consent:ledger": Rule(
-        args=lambda w: [w.resident_in_course.pk],
-        allow=ok(*TEAM_A, *HOUSING_A1),
-        secret=_names("resident_in_course"),
-    ),
-    "consent:create": Rule(
-        args=lambda w: [w.resident_in_course.pk],
-        allow=ok(*TEAM_A, *HOUSING_A1),
-        writes=True,
-        secret=_names("resident_in_course"),
-    ),
-    "consent:withdraw": Rule(
-        args=lambda w: [w.consent_partial.pk],
-        allow=ok(*TEAM_A, *HOUSING_A1),
-        writes=True,
-        secret=_names("resident_in_course"),
-    ),
-    "consent:expiring": Rule(allow=ok(*TEAM_A, "other_team_nurse")),
-    "emergency:start": Rule(allow=ok(*HEALTH_PROFESSIONALS), writes=True),
-    # POST only; with no active emergency access there is nothing to end
-    "emergency:end": Rule(allow=ok(*ALL_STAFF, status=405), writes=True, post={}),
-    "emergency:queue": Rule(allow=ok("team_leader")),
-    "emergency:review": Rule(
-        args=lambda w: [w.emergency_past.pk],
-        allow=ok("team_leader"),
-        writes=True,
-        secret=_names("resident_other_team"),
-    ),
-    "audit:resident_log": Rule(
-        args=lambda w: [w.resident_in_course.pk],
-        allow=ok("team_leader"),
-        secret=_names("resident_in_course"),
-    ),
-    "audit:resident_log_export": Rule(
-        args=lambda w: [w.resident_in_course.pk],
-        allow=ok("team_leader"),
-        secret=_names("resident_in_course"),
-    ),
-}
+
+class _OnePlacePerUrl(dict):
+    """The matrix: a URL name gets its rule in exactly one place; a second rule for the same
+    name (in this file or a part) is an error, not a silent override."""
+
+    def update(self, rules):  # type: ignore[override]
+        twice = set(self) & set(rules)
+        if twice:
+            raise ValueError(f"URL names with a rule in two places: {sorted(twice)}")
+        super().update(rules)
+
+    def __setitem__(self, name, rule):
+        if name in self:
+            raise ValueError(f"URL name {name!r} has a rule in two places")
+        super().__setitem__(name, rule)
+
+
+MATRIX: dict[str, Rule] = _OnePlacePerUrl()
+MATRIX.update(
+    {
+        "home": Rule(allow={**ok(*ALL_STAFF), "ward_staff": 302}),
+        "healthz": Rule(allow=ok(*ALL_STAFF), anonymous=200),
+        "accounts:login": Rule(allow=ok(*ALL_STAFF, status=302), anonymous=200),
+        "accounts:logout": Rule(allow=ok(*ALL_STAFF, status=405)),
+        # the second-factor pages send a verified user on (anonymous: to the login page)
+        "accounts:otp_verify": Rule(allow=ok(*ALL_STAFF, status=302), writes=True),
+        "accounts:otp_setup": Rule(allow=ok(*ALL_STAFF, status=302), writes=True),
+        "organisation:facility_list": Rule(
+            allow=ok(
+                *TEAM_A, "other_team_nurse", *HOUSING_A1, "other_housing_staff", "region_admin"
+            )
+        ),
+        "organisation:facility_detail": Rule(
+            args=lambda w: [w.facility_a1.pk],
+            allow=ok(*TEAM_A, *HOUSING_A1, "region_admin"),
+            secret=_names("resident_in_course", "resident_plain"),
+        ),
+        "residents:search": Rule(
+            allow=ok(*TEAM_A, "other_team_nurse", *HOUSING_A1, "other_housing_staff"), writes=True
+        ),
+        "residents:create": Rule(allow=ok(*HOUSING_A1, "other_housing_staff"), writes=True),
+        "residents:detail": Rule(
+            args=lambda w: [w.resident_in_course.pk],
+            allow=ok(*TEAM_A, *HOUSING_A1),
+            secret=_names("resident_in_course"),
+        ),
+        "courses:concern_detail": Rule(
+            args=lambda w: [w.concern_open.pk],
+            allow=ok(*TEAM_A, *HOUSING_A1),
+            secret=_names("resident_concern"),
+        ),
+        "courses:concern_close": Rule(
+            args=lambda w: [w.concern_open.pk],
+            allow={**ok(*TEAM_A), **ok(*HOUSING_A1, status=403)},
+            writes=True,
+            secret=_names("resident_concern"),
+        ),
+        "courses:concern_create": Rule(
+            args=lambda w: [w.resident_plain.pk],
+            allow=ok(*HOUSING_A1),
+            writes=True,
+            secret=_names("resident_plain"),
+        ),
+        "courses:referral_create": Rule(allow=ok(*TEAM_A, "other_team_nurse"), writes=True),
+        "courses:referral_create_for_resident": Rule(
+            args=lambda w: [w.resident_concern.pk],
+            allow=ok(*TEAM_A),
+            writes=True,
+            secret=_names("resident_concern"),
+        ),
+        "courses:referral_detail": Rule(
+            args=lambda w: [w.referral_pending.pk],
+            allow=ok(*TEAM_A),
+            secret=lambda w: [w.resident_pending.full_name, w.referral_pending.reason],
+        ),
+        "courses:referral_decide": Rule(
+            args=lambda w: [w.referral_pending.pk],
+            allow={**ok(*DECIDERS_A), "team_mentor": 403},
+            writes=True,
+            secret=_names("resident_pending"),
+        ),
+        "courses:referral_withdraw": Rule(
+            args=lambda w: [w.referral_pending.pk],
+            allow=ok(*TEAM_A),
+            writes=True,
+            secret=_names("resident_pending"),
+        ),
+        "courses:visitation_queue": Rule(
+            allow=ok(*TEAM_A, "other_team_nurse"), secret=_names("resident_pending")
+        ),
+        "courses:course_detail": Rule(
+            args=lambda w: [w.course.pk], allow=ok(*TEAM_A), secret=_names("resident_in_course")
+        ),
+        "courses:course_contacts": Rule(
+            args=lambda w: [w.course.pk],
+            allow=ok(*TEAM_A),
+            writes=True,
+            secret=_names("resident_in_course"),
+        ),
+        "courses:course_end": Rule(
+            args=lambda w: [w.course.pk],
+            allow={**ok(*DECIDERS_A), "team_mentor": 403},
+            writes=True,
+            secret=_names("resident_in_course"),
+        ),
+        "courses:ward_lookup": Rule(allow=ok("ward_staff"), writes=True),
+        "consent:ledger": Rule(
+            args=lambda w: [w.resident_in_course.pk],
+            allow=ok(*TEAM_A, *HOUSING_A1),
+            secret=_names("resident_in_course"),
+        ),
+        "consent:create": Rule(
+            args=lambda w: [w.resident_in_course.pk],
+            allow=ok(*TEAM_A, *HOUSING_A1),
+            writes=True,
+            secret=_names("resident_in_course"),
+        ),
+        "consent:withdraw": Rule(
+            args=lambda w: [w.consent_partial.pk],
+            allow=ok(*TEAM_A, *HOUSING_A1),
+            writes=True,
+            secret=_names("resident_in_course"),
+        ),
+        "consent:expiring": Rule(allow=ok(*TEAM_A, "other_team_nurse")),
+        "emergency:start": Rule(allow=ok(*HEALTH_PROFESSIONALS), writes=True),
+        # POST only; with no active emergency access there is nothing to end
+        "emergency:end": Rule(allow=ok(*ALL_STAFF, status=405), writes=True, post={}),
+        "emergency:queue": Rule(allow=ok("team_leader")),
+        "emergency:review": Rule(
+            args=lambda w: [w.emergency_past.pk],
+            allow=ok("team_leader"),
+            writes=True,
+            secret=_names("resident_other_team"),
+        ),
+        "audit:resident_log": Rule(
+            args=lambda w: [w.resident_in_course.pk],
+            allow=ok("team_leader"),
+            secret=_names("resident_in_course"),
+        ),
+        "audit:resident_log_export": Rule(
+            args=lambda w: [w.resident_in_course.pk],
+            allow=ok("team_leader"),
+            secret=_names("resident_in_course"),
+        ),
+    }
+)
 
 # The board's rules live beside the board's views and are merged here.
 from tests.authz_board_entries import RULES as _BOARD_ENTRIES  # noqa: E402
@@ -174,3 +196,7 @@ EXEMPT_NAMESPACES = {
     # tested in organisation/tests/test_admin.py.
     "admin",
 }
+
+from tests.authz_organisation import RULES as _ORGANISATION  # noqa: E402
+
+MATRIX.update(_ORGANISATION)

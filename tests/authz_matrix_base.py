@@ -13,6 +13,7 @@ ALL_STAFF = (
     "other_team_nurse",
     *HOUSING_A1,
     "other_housing_staff",
+    "housing_staff_a2",
     "ward_staff",
     "region_admin",
 )
@@ -39,6 +40,10 @@ class Rule:
             return self.anonymous
         table = self.post if method == "post" and self.post is not None else self.allow
         # a consent variant ("housing_staff:none") shares its persona's status unless named
+        if persona not in table and base == "housing_staff_a2":
+            # housing staff of the same team's other facility (A2) are, to A1's residents and
+            # objects, exactly as another team's housing staff unless a rule names them
+            base = "other_housing_staff"
         return table.get(persona, table.get(base, 404))
 
 

@@ -30,7 +30,9 @@ Choices of arguments, one rule per URL name:
 ``EXTRA`` holds the rules for the other world entries on the same URLs (run by
 tests/test_access_record.py with the same personas and consent variants): what housing staff
 see of the facility admission and the visit note, who corrects the crisis plan and the
-facility admission, and who may create a kind restricted by profession or sector.
+facility admission, and who may create a kind restricted by profession or sector; and the
+object of an ended course (a resident of A1 whose only course, with team A, has ended): both
+sectors still read what they read before, nobody writes or corrects (403).
 """
 
 from tests.authz_matrix_base import HOUSING_A1, TEAM_A, Rule, ok
@@ -61,6 +63,44 @@ def _medication_secrets(w):
 
 def _admission_secrets(w):
     return [w.resident_in_course.full_name, w.facility_admission.data["note"]]
+
+
+def _ended(w):
+    """A resident of A1 whose course with team A has ended, with a team visit note and an
+    event the facility recorded (made once per world)."""
+    cached = getattr(w, "_record_ended_course", None)
+    if cached is not None:
+        return cached
+    from types import SimpleNamespace
+
+    from django.utils import timezone
+
+    from courses.services import course_end
+    from record.tests.samples import make_entry, new_resident_in_course
+
+    resident = new_resident_in_course(w, first_name="Else", last_name="Afsluttesen")
+    visit = make_entry(w.team_nurse, resident, "visit", note="Sidste samtale før afslutningen.")
+    crisis = make_entry(
+        w.housing_staff, resident, "crisis", description="Uro om natten efter afslutningen."
+    )
+    course = resident.courses.get()
+    course_end(
+        user=w.team_doctor,
+        course=course,
+        version=course.version,
+        ended_on=timezone.localdate(),
+        end_reason="completed",
+        transition="gp",
+        end_summary="Afsluttet efter planen.",
+    )
+    cached = SimpleNamespace(resident=resident, visit=visit, crisis=crisis)
+    w._record_ended_course = cached
+    return cached
+
+
+def _ended_secrets(w):
+    ended = _ended(w)
+    return [ended.resident.full_name, ended.visit.data["note"], ended.crisis.data["description"]]
 
 
 RECORD_READERS = ok(*TEAM_A, *HOUSING_A1)
@@ -196,6 +236,55 @@ EXTRA: list[tuple[str, str, Rule]] = [
         "create an unknown kind: not found",
         "record:create",
         Rule(args=lambda w: [w.resident_in_course.pk, "no-such-kind"], allow={}, writes=True),
+    ),
+    (
+        "ended course: the team's visit note is still read by the team",
+        "record:detail",
+        Rule(args=lambda w: [_ended(w).visit.pk], allow=ok(*TEAM_A), secret=_ended_secrets),
+    ),
+    (
+        "ended course: the team's visit note is corrected by nobody",
+        "record:correct",
+        Rule(
+            args=lambda w: [_ended(w).visit.pk],
+            allow=ok(*TEAM_A, status=403),
+            writes=True,
+            secret=_ended_secrets,
+        ),
+    ),
+    (
+        "ended course: the facility's event is still read by both sectors",
+        "record:detail",
+        Rule(args=lambda w: [_ended(w).crisis.pk], allow=RECORD_READERS, secret=_ended_secrets),
+    ),
+    (
+        "ended course: the facility's event is corrected by nobody",
+        "record:correct",
+        Rule(
+            args=lambda w: [_ended(w).crisis.pk],
+            allow=ok(*TEAM_A, *HOUSING_A1, status=403),
+            writes=True,
+            secret=_ended_secrets,
+        ),
+    ),
+    (
+        "ended course: the journal is still read by both sectors",
+        "record:overview",
+        Rule(
+            args=lambda w: [_ended(w).resident.pk],
+            allow=RECORD_READERS,
+            secret=lambda w: [_ended(w).resident.full_name],
+        ),
+    ),
+    (
+        "ended course: no new entry, by either sector",
+        "record:create",
+        Rule(
+            args=lambda w: [_ended(w).resident.pk, "crisis"],
+            allow=ok(*TEAM_A, *HOUSING_A1, status=403),
+            writes=True,
+            secret=lambda w: [_ended(w).resident.full_name],
+        ),
     ),
     (
         "another team's resident: not found for team A and A1",

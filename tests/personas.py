@@ -35,6 +35,7 @@ class World:
     housing_staff: object
     housing_leader: object
     other_housing_staff: object
+    housing_staff_a2: object  # same team (A), other facility (A2)
     ward_staff: object
     region_admin: object
     # residents and workflow objects
@@ -84,6 +85,9 @@ def build_world() -> World:
     housing_leader = _member(Role.FACILITY_LEADER, Profession.LEADER, facility=facility_a1)
     other_housing_staff = _member(
         Role.FACILITY_STAFF, Profession.SOCIAL_EDUCATOR, facility=facility_b1
+    )
+    housing_staff_a2 = _member(
+        Role.FACILITY_STAFF, Profession.SOCIAL_EDUCATOR, facility=facility_a2
     )
     ward_staff = _member(Role.WARD_STAFF, Profession.NURSE, ward=ward)
     region_admin = _member(Role.REGION_ADMIN, Profession.OTHER, region=region)

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.test import override_settings
 from django.urls import reverse
 
+from accounts.services import activation_issue_by_operator
 from tests.clients import SignInClient
 from tests.factories import TEST_PASSWORD
 
@@ -211,8 +212,10 @@ def test_security_headers_and_no_store(world, client, client_password_only):
     assert response["X-Frame-Options"] == "DENY"
     assert "no-store" in response["Cache-Control"]
     client_password_only.force_login(world.team_doctor)
-    client_password_only.post(reverse("accounts:otp_setup"), {"action": "start"})
+    code = activation_issue_by_operator(target=world.team_doctor).code
+    client_password_only.post(reverse("accounts:otp_setup"), {"action": "start", "code": code})
     enrolment = client_password_only.get(reverse("accounts:otp_setup"))  # shows the secret
+    assert 'id="totp-secret"' in enrolment.content.decode()
     assert "no-store" in enrolment["Cache-Control"]
 
 

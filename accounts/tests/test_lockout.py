@@ -47,6 +47,8 @@ def test_settings():
     assert settings.AXES_FAILURE_LIMIT == 5
     assert settings.AXES_COOLOFF_TIME.total_seconds() == 15 * 60
     assert settings.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"]]
+    assert settings.AXES_ADDRESS_FAILURE_LIMIT == 20
+    assert settings.AXES_HANDLER == "accounts.lockout.LockoutHandler"
     assert settings.AXES_RESET_ON_SUCCESS is True
     assert settings.AUTHENTICATION_BACKENDS[0] == "axes.backends.AxesStandaloneBackend"
 
@@ -68,6 +70,38 @@ def test_locked_after_five_failures_per_user_and_address(client):
     assert attempt(client, user.username, TEST_PASSWORD, ip=ELSEWHERE).status_code == 302
     client.logout()
     assert attempt(client, colleague.username, TEST_PASSWORD).status_code == 302
+
+
+def test_an_address_is_locked_after_twenty_failures_across_usernames(client):
+    """Password spraying: one wrong password for each of 20 usernames (none reaches the
+    per-user limit) locks the address for everyone; another address is not locked."""
+    user = UserFactory()
+    responses = [attempt(client, f"spray{n}", "wrong-password-123") for n in range(20)]
+    assert [r.status_code for r in responses] == [200] * 19 + [429]
+    assert LOCKED_MESSAGE in responses[-1].content.decode()
+    locked = attempt(client, user.username, TEST_PASSWORD)  # the right password, same address
+    assert locked.status_code == 429
+    assert "_auth_user_id" not in client.session
+    assert attempt(client, user.username, TEST_PASSWORD, ip=ELSEWHERE).status_code == 302
+
+
+def test_a_successful_login_does_not_clear_the_address_count(client):
+    """The sprayer's own working account does not reset the count of the address."""
+    own = UserFactory()
+    for n in range(19):
+        attempt(client, f"spray{n}", "wrong-password-123")
+    assert attempt(client, own.username, TEST_PASSWORD).status_code == 302
+    client.logout()
+    assert attempt(client, "spray-last", "wrong-password-123").status_code == 429
+
+
+def test_address_lock_ends_after_the_cool_off(client):
+    user = UserFactory()
+    for n in range(20):
+        attempt(client, f"spray{n}", "wrong-password-123")
+    assert attempt(client, user.username, TEST_PASSWORD).status_code == 429
+    AccessAttempt.objects.update(attempt_time=timezone.now() - datetime.timedelta(minutes=16))
+    assert attempt(client, user.username, TEST_PASSWORD).status_code == 302
 
 
 def test_lockout_ends_after_the_cool_off(client):

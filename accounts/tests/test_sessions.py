@@ -5,6 +5,7 @@ the session on the next request."""
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.conf import settings
@@ -142,3 +143,58 @@ def test_expired_session_during_htmx_redirects_the_whole_page(world, client):
     )
     assert response.status_code == 204
     assert response["HX-Redirect"] == reverse("accounts:login") + "?next=%2Fbeboere%2Fsoeg%2F"
+
+
+# --- background refreshes (the board's poll) do not count as activity ----------------------
+
+BACKGROUND = {"HX-Request": "true", "X-Background-Refresh": "1"}
+
+
+def _clock(monkeypatch):
+    start = timezone.now()
+
+    def at(minutes):
+        moment = start + datetime.timedelta(minutes=minutes, seconds=1)
+        monkeypatch.setattr(timezone, "now", lambda: moment)
+
+    return at
+
+
+def _signed_in(response) -> bool:
+    return "HX-Redirect" not in response and response.status_code in (200, 204)
+
+
+def test_board_poll_marks_itself_as_a_background_refresh(world, client):
+    client.force_login(world.team_nurse)
+    page = client.get(reverse("board:facility", args=[world.facility_a1.pk])).content.decode()
+    tbody = re.search(r'<tbody id="board-rows"[^>]*>', page).group(0)
+    assert 'hx-trigger="every 15s"' in tbody
+    assert """hx-headers='{"X-Background-Refresh": "1"}'""" in tbody
+
+
+def test_a_session_that_only_polls_expires_after_the_idle_timeout(world, client, monkeypatch):
+    rows = reverse("board:facility_rows", args=[world.facility_a1.pk])
+    client.force_login(world.team_nurse)
+    at = _clock(monkeypatch)
+    for minute in range(1, 30, 2):  # the board polls every 15 s; every 2 minutes is enough here
+        at(minute)
+        assert _signed_in(client.get(rows, headers=BACKGROUND)), minute
+    at(30)  # 30 minutes after the login, the last thing the person did
+    response = client.get(rows, headers=BACKGROUND)
+    assert response.status_code == 204
+    assert response["HX-Redirect"].startswith(reverse("accounts:login"))  # the whole page goes
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_session_with_real_requests_stays_alive_while_polling(world, client, monkeypatch):
+    rows = reverse("board:facility_rows", args=[world.facility_a1.pk])
+    board = reverse("board:facility", args=[world.facility_a1.pk])
+    client.force_login(world.team_nurse)
+    at = _clock(monkeypatch)
+    for minute in range(1, 61, 3):
+        at(minute)
+        if minute in (19, 40):  # the person opens the board again
+            assert client.get(board).status_code == 200, minute
+        assert _signed_in(client.get(rows, headers=BACKGROUND)), minute
+    at(40 + 31)  # 31 minutes after the last real request: only polls since
+    assert not _signed_in(client.get(rows, headers=BACKGROUND))

@@ -19,6 +19,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.services import (
+    activation_issue,
     totp_device_create,
     totp_device_verify,
     totp_secret_base32,
@@ -83,7 +84,16 @@ def test_password_login_leads_to_enrolment_then_start_page(world, client):
     assert "Sæt autentificeringsapp op" in page.content.decode()
     assert not TOTPDevice.objects.filter(user=w.team_nurse).exists()  # GET changed nothing
 
+    # the password alone does not get further: an activation code is needed
     response = client.post(reverse("accounts:otp_setup"), {"action": "start", "next": "/"})
+    assert response.status_code == 200
+    assert "Skriv aktiveringskoden, du har fået." in response.content.decode()
+    assert not TOTPDevice.objects.filter(user=w.team_nurse).exists()
+
+    code = activation_issue(user=w.team_leader, target=w.team_nurse).code
+    response = client.post(
+        reverse("accounts:otp_setup"), {"action": "start", "code": code, "next": "/"}
+    )
     assert response.status_code == 302
     device = TOTPDevice.objects.get(user=w.team_nurse)
     assert device.confirmed is False

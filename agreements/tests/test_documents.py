@@ -114,7 +114,7 @@ def test_full_lifecycle_template_edit_sign_pdf_terminate(world, client):
     terminate_url = reverse("agreements:terminate", args=[agreement.pk])
     page = client.get(terminate_url).content.decode()
     assert timezone.localdate().isoformat() in page  # the notice date defaults to today
-    given_on = timezone.localdate() - datetime.timedelta(days=3)
+    given_on = timezone.localdate()
     response = client.post(terminate_url, {"given_on": given_on.isoformat()})
     assert response.status_code == 302
     agreement.refresh_from_db()

@@ -1,6 +1,5 @@
 """The agreement's lifecycle in its services: template, versions, signatures, notice."""
 
-import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -10,6 +9,7 @@ from agreements import services
 from agreements.models import SECTION_KEYS, TEXT_SECTIONS, Agreement, Status
 from agreements.selectors import version_in_force
 from btt.errors import StaleVersion, TransitionError
+from lib.notice import notice_end
 
 TODAY = timezone.localdate()
 
@@ -75,11 +75,10 @@ def test_both_leaders_sign_then_in_force(world, draft):
     v2.refresh_from_db()
     assert version_in_force(agreement, TODAY) == v2
 
-    # notice: three months to the end of a month
-    ended = services.agreement_terminate(
-        user=leader_a2, agreement=agreement, given_on=datetime.date(2026, 11, 15)
-    )
-    assert ended.ends_on == datetime.date(2027, 2, 28) and ended.status == Status.NOTICE
+    # notice: three months to the end of a month (lib.notice), given today
+    ended = services.agreement_terminate(user=leader_a2, agreement=agreement, given_on=TODAY)
+    assert ended.ends_on == notice_end(TODAY, 3) and ended.status == Status.NOTICE
+    assert ended.ends_on > TODAY
     with pytest.raises(TransitionError):
         services.agreement_edit(user=leader_a2, agreement=ended, lock=ended.version, sections={})
 

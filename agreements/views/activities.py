@@ -14,10 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from btt.forms import call_service
-from organisation.access import principal_for, require
-from organisation.models import Facility
 
-from .. import services
+from .. import access, services
 from ..forms_activities import ActivityForm
 from ..models import WEEKDAYS, AgreementVersion, CompetenceActivity
 from ..selectors import LIVE, who_to_call
@@ -56,21 +54,9 @@ def agreement_facts(facility, now: datetime.datetime | None = None) -> dict:
     }
 
 
-def _facility(request, facility_pk: int) -> Facility:
-    """Team staff of the facility's team and housing staff of the facility; others 404."""
-    facility = Facility.objects.select_related("team").filter(pk=facility_pk).first()
-    require(facility is not None)
-    principal = principal_for(request.user)
-    require(
-        (facility.team_id is not None and facility.team_id in principal.team_ids)
-        or facility.pk in principal.facility_ids
-    )
-    return facility
-
-
 @require_GET
 def activity_list(request, facility_pk: int):
-    facility = _facility(request, facility_pk)
+    facility = access.get_facility_for_activities(request.user, facility_pk)
     activities = (
         CompetenceActivity.objects.filter(facility=facility)
         .select_related("created_by")
@@ -85,7 +71,7 @@ def activity_list(request, facility_pk: int):
 
 @require_http_methods(["GET", "POST"])
 def activity_create(request, facility_pk: int):
-    facility = _facility(request, facility_pk)
+    facility = access.get_facility_for_activities(request.user, facility_pk)
     form = ActivityForm(
         request.POST if request.method == "POST" else None,
         facility=facility,

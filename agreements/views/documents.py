@@ -1,40 +1,25 @@
 """Cooperation agreements (samarbejdsaftaler): list, create from the template, read, edit,
-sign, terminate, print to PDF and the region overview. Gatekeeper → form → service → redirect."""
+sign, terminate, print to PDF and the region overview. Who may do what is ``agreements.access``;
+the views parse, call and render."""
 
 from __future__ import annotations
 
 import datetime
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from btt.forms import call_service
-from organisation.access import principal_for, require
-from organisation.models import Facility
+from organisation.access import require
 
-from .. import selectors, services
+from .. import access, selectors, services
 from ..forms import AgreementEditForm, EmptyForm, TerminateForm
-from ..models import SECTIONS, WEEKDAYS, Agreement, Party, Status
-
-
-def _is_leader(principal, agreement) -> bool:
-    return (
-        agreement.team_id in principal.leader_team_ids
-        or agreement.facility_id in principal.leader_facility_ids
-    )
-
-
-def _leader_agreement(user, pk: int) -> Agreement:
-    """Visible to the user (else 404) and the user leads one of the parties (else 403)."""
-    agreement = selectors.get_agreement_for_user(user, pk)
-    if not _is_leader(principal_for(user), agreement):
-        raise PermissionDenied
-    return agreement
+from ..models import SECTIONS, WEEKDAYS, Party, Status
 
 
 def _versions(agreement):
@@ -72,8 +57,7 @@ def _document(agreement, version) -> dict:
 
 @require_GET
 def agreement_list(request):
-    principal = principal_for(request.user)
-    require(principal.team_ids or principal.facility_ids or principal.admin_region_ids)
+    require(access.may_list(request.user))
     agreements = list(
         selectors.with_versions(selectors.agreements_visible_to(request.user)).order_by(
             "facility__name", "-created_at"
@@ -89,15 +73,10 @@ def agreement_list(request):
                 "in_force_from": in_force.in_force_from if in_force else None,
             }
         )
-    creatable = []
-    if principal.leader_team_ids or principal.leader_facility_ids:
-        live = {
-            a.facility_id for a in agreements if selectors.effective_status(a) != Status.TERMINATED
-        }
-        facilities = Facility.objects.filter(team__isnull=False).filter(
-            team_id__in=principal.leader_team_ids
-        ) | Facility.objects.filter(pk__in=principal.leader_facility_ids, team__isnull=False)
-        creatable = [f for f in facilities.distinct().order_by("name") if f.pk not in live]
+    live = {a.facility_id for a in agreements if selectors.effective_status(a) != Status.TERMINATED}
+    creatable = [
+        f for f in access.creatable_facilities(request.user).order_by("name") if f.pk not in live
+    ]
     return render(
         request,
         "agreements/agreement_list.html",
@@ -107,19 +86,7 @@ def agreement_list(request):
 
 @require_http_methods(["GET", "POST"])
 def agreement_create(request, facility_pk: int):
-    principal = principal_for(request.user)
-    facility = get_object_or_404(Facility.objects.select_related("team"), pk=facility_pk)
-    sees = (
-        facility.team_id in principal.team_ids
-        or facility.pk in principal.facility_ids
-        or facility.region_id in principal.admin_region_ids
-    )
-    require(sees and facility.team_id is not None)
-    if not (
-        facility.team_id in principal.leader_team_ids
-        or facility.pk in principal.leader_facility_ids
-    ):
-        raise PermissionDenied
+    facility = access.get_facility_for_create(request.user, facility_pk)  # 404 / 403
     existing = selectors.live_agreement_for_facility(facility)
     form = EmptyForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -149,8 +116,7 @@ def _parse_day(value: str):
 
 @require_GET
 def agreement_detail(request, pk: int):
-    agreement = selectors.get_agreement_for_user(request.user, pk)
-    principal = principal_for(request.user)
+    agreement = access.get_for_user(request.user, pk, action=access.VIEW)
     versions = _versions(agreement)
     context = _document(agreement, versions[0])
     status = selectors.effective_status(agreement)
@@ -161,8 +127,7 @@ def agreement_detail(request, pk: int):
         asked_day, date_error = _parse_day(asked)
         if asked_day:
             asked_version = selectors.version_in_force(agreement, asked_day)
-    is_leader = _is_leader(principal, agreement)
-    live = status not in (Status.NOTICE, Status.TERMINATED)
+    user = request.user
     context.update(
         {
             "status": Status(status).label,
@@ -172,11 +137,9 @@ def agreement_detail(request, pk: int):
             "asked_day": asked_day,
             "date_error": date_error,
             "asked_version": asked_version,
-            "can_edit": is_leader and live,
-            "can_sign": is_leader
-            and status in (Status.DRAFT, Status.SIGNED_ONE, Status.RENEGOTIATION),
-            "can_terminate": is_leader and status in (Status.IN_FORCE, Status.RENEGOTIATION),
-            "is_leader": is_leader,
+            "can_edit": access.can(user, access.EDIT, agreement, status=status),
+            "can_sign": access.can(user, access.SIGN, agreement, status=status),
+            "can_terminate": access.can(user, access.TERMINATE, agreement, status=status),
             "sign_form": EmptyForm(),
         }
     )
@@ -185,7 +148,7 @@ def agreement_detail(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 def agreement_edit(request, pk: int):
-    agreement = _leader_agreement(request.user, pk)
+    agreement = access.get_for_user(request.user, pk, action=access.EDIT)
     version = _versions(agreement)[0]
     if request.method == "POST":
         form = AgreementEditForm(request.POST)
@@ -215,7 +178,7 @@ def agreement_edit(request, pk: int):
 
 @require_POST
 def agreement_sign(request, pk: int):
-    agreement = _leader_agreement(request.user, pk)
+    agreement = access.get_for_user(request.user, pk, action=access.SIGN)
     form = EmptyForm(request.POST)
     if form.is_valid():
         try:
@@ -231,7 +194,7 @@ def agreement_sign(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 def agreement_terminate(request, pk: int):
-    agreement = _leader_agreement(request.user, pk)
+    agreement = access.get_for_user(request.user, pk, action=access.TERMINATE)
     form = TerminateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         done = call_service(
@@ -257,7 +220,7 @@ def agreement_terminate(request, pk: int):
 def agreement_pdf(request, pk: int):
     import weasyprint
 
-    agreement = selectors.get_agreement_for_user(request.user, pk)
+    agreement = access.get_for_user(request.user, pk, action=access.VIEW)
     version = _versions(agreement)[0]
     context = _document(agreement, version)
     context["status"] = Status(selectors.effective_status(agreement)).label
@@ -278,7 +241,7 @@ def _no_fetch(url, *args, **kwargs):
 
 @require_GET
 def version_detail(request, pk: int, number: int):
-    agreement = selectors.get_agreement_for_user(request.user, pk)
+    agreement = access.get_for_user(request.user, pk, action=access.VIEW)
     version = next((v for v in _versions(agreement) if v.number == number), None)
     if version is None:
         raise Http404

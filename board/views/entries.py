@@ -29,46 +29,28 @@ from django.views.decorators.vary import vary_on_headers
 
 from audit.models import Action
 from audit.services import record, record_shown
-from consent.selectors import shared_categories
-from organisation.access import principal_for, require
+from organisation.access import TEAM_MEMBER, can_team, require
 from organisation.models import Team
 from organisation.selectors import get_facility_for_user
 from residents.selectors import get_resident_for_user
 
-from .. import prefill, selectors, services
+from .. import access, columns, prefill, selectors, services
 from ..forms import (
-    COLUMN_LABELS,
-    COLUMN_ORDER,
     VIEW_COMPACT,
     BoardViewForm,
     EndForm,
     EntryForm,
     ReviewForm,
     TeamBoardFilterForm,
-    withheld_columns,
 )
-from ..models import BoardCriterion, EntryStatus, QuestionDirection, Sector
-from ..services import StaleEdit, _as_text
+from ..models import BoardCriterion, EntryStatus
+from ..services import EditConflict, StaleEdit, _as_text
 
 FLAG_LABELS = {
     "review_overdue": gettext_lazy("Opfølgning overskredet"),
     "long_on_board": gettext_lazy("Længe på tavlen"),
 }
 WITHHELD = gettext_lazy("deles ikke – samtykke mangler")
-TEXT_COLUMNS = frozenset(
-    {
-        "others_involved",
-        "need_text",
-        "goals_short",
-        "goals_long",
-        "resident_goals",
-        "resident_informed",
-        "social_interventions",
-        "treatment_interventions",
-        "ending_text",
-    }
-)
-MAX_MERGE_ATTEMPTS = 3
 
 
 # --- the table ------------------------------------------------------------------------------
@@ -76,6 +58,9 @@ MAX_MERGE_ATTEMPTS = 3
 
 @dataclass(frozen=True)
 class Column:
+    """A column of the board table: a board column (``board.columns``) or one of the table's
+    own (the flags and the links)."""
+
     key: str
     label: str
     compact: bool = False
@@ -84,21 +69,10 @@ class Column:
 
 
 COLUMNS = (
-    Column("name", gettext_lazy("Navn"), compact=True, sort="facility"),
-    Column("facility", gettext_lazy("Botilbud"), compact=True, team_board_only=True),
-    Column("housing_contact", COLUMN_LABELS["housing_contact"], compact=True),
-    Column("team_contacts", gettext_lazy("Kontaktperson og læge BTT"), compact=True),
-    Column("others_involved", COLUMN_LABELS["others_involved"]),
-    Column("criteria", COLUMN_LABELS["criteria"], compact=True),
-    Column("need_text", COLUMN_LABELS["need_text"]),
-    Column("placed_on", gettext_lazy("Dato på tavlen"), compact=True, sort="days"),
-    Column("goals_short", COLUMN_LABELS["goals_short"]),
-    Column("goals_long", COLUMN_LABELS["goals_long"]),
-    Column("resident_goals", COLUMN_LABELS["resident_goals"]),
-    Column("resident_informed", COLUMN_LABELS["resident_informed"]),
-    Column("social_interventions", COLUMN_LABELS["social_interventions"]),
-    Column("treatment_interventions", COLUMN_LABELS["treatment_interventions"]),
-    Column("review_on", COLUMN_LABELS["review_on"], compact=True, sort="review"),
+    *(
+        Column(c.key, c.label, compact=c.compact, sort=c.sort, team_board_only=c.team_board_only)
+        for c in columns.TABLE_COLUMNS
+    ),
     Column("flags", gettext_lazy("Markeringer"), compact=True),
     Column("actions", gettext_lazy("Handlinger"), compact=True),
 )
@@ -150,8 +124,7 @@ def _date(value) -> str:
 
 def cell(entry, key: str, today: datetime.date) -> Cell:
     """One cell of an entry, as every page that shows entries renders it."""
-    label = str(COLUMN_LABELS.get(key) or next((c.label for c in COLUMNS if c.key == key), key))
-    c = Cell(key=key, label=label)
+    c = Cell(key=key, label=str(columns.label(key)))
     if key in entry.withheld:
         c.withheld = True
         return c
@@ -185,7 +158,7 @@ def cell(entry, key: str, today: datetime.date) -> Cell:
         c.text = _date(entry.ended_on)
     else:
         c.text = getattr(entry, key) or ""
-        c.multiline = key in TEXT_COLUMNS
+        c.multiline = columns.BY_KEY[key].multiline
     return c
 
 
@@ -283,7 +256,7 @@ def _record_board(request, entries, **detail) -> None:
 
 def _board_facility(request, facility_pk: int):
     facility = get_facility_for_user(request.user, facility_pk)
-    sector = selectors.may_use_facility_board(request.user, facility)
+    sector = access.facility_board_sector(request.user, facility)
     return facility, sector
 
 
@@ -314,7 +287,7 @@ def _facility_board_data(request, facility, *, printing=False):
 
 
 def _question_counts(request, facility, sector) -> dict:
-    mine = QuestionDirection.TO_TEAM if sector == Sector.TEAM else QuestionDirection.TO_FACILITY
+    mine = access.directed_to(sector)
     directions = list(
         selectors.open_questions(request.user, facility_id=facility.pk)
         .order_by()
@@ -373,8 +346,7 @@ def facility_print(request, facility_pk: int):
 
 
 def _team_board_data(request, team_pk: int):
-    principal = principal_for(request.user)
-    require(team_pk in principal.team_ids)
+    require(can_team(request.user, TEAM_MEMBER, team_pk))
     team = Team.objects.get(pk=team_pk)
     form = TeamBoardFilterForm(request.GET or None, team=team)
     compact, sort, ignored = form.options()
@@ -446,22 +418,17 @@ def _add_service_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
-def _readonly_cells(entry, columns, today) -> list[Cell]:
+def _readonly_cells(entry, writable, today) -> list[Cell]:
     """The columns the user sees but does not write (the other sector's, and withheld ones)."""
-    shown = [name for name in COLUMN_ORDER if name not in columns]
+    shown = [name for name in columns.FORM_COLUMNS if name not in writable]
     return [cell(entry, name, today) for name in shown]
 
 
-def _withheld_for(user, sector, resident) -> frozenset[str]:
-    if sector == Sector.TEAM:
-        return frozenset()
-    return withheld_columns(shared_categories(user, resident))
-
-
 def _active_entry(request, pk: int):
-    """The entry (404 if not visible), the user's sector, or a redirect for an ended entry."""
-    entry = selectors.get_entry_for_user(request.user, pk)
-    sector = selectors.may_use_facility_board(request.user, entry.facility)
+    """The entry (404 if not visible, 403 if the user may see but not edit it), the user's
+    sector, or a redirect for an ended entry."""
+    entry = selectors.get_entry_for_user(request.user, pk, action=access.EDIT)
+    sector = access.sector(request.user, entry.facility)
     if entry.status != EntryStatus.ACTIVE:
         messages.info(request, _("Beboeren er taget af tavlen; indgangen kan ikke ændres."))
         return entry, sector, redirect("board:history", resident_pk=entry.resident_id)
@@ -472,7 +439,7 @@ def _active_entry(request, pk: int):
 def entry_create(request, resident_pk: int):
     """Put a resident in an active course on the board of the facility they live at."""
     resident = get_resident_for_user(request.user, resident_pk)
-    placement = selectors.placement_for(request.user, resident)
+    placement = access.placement_for(request.user, resident)
     course = placement.course
     if course is not None:
         require(placement.sector is not None)
@@ -483,14 +450,12 @@ def entry_create(request, resident_pk: int):
             return redirect("board:entry_edit", pk=placement.active_entry.pk)
     form = None
     if course is not None:
-        withheld = _withheld_for(request.user, placement.sector, resident)
         initial = {"housing_contact": course.facility_contact}
         initial.update(prefill.initial(request.session, resident.pk))
         form = EntryForm(
             request.POST or None,
-            sector=placement.sector,
+            writable=access.writable_columns(request.user, placement.sector, resident),
             facility=course.facility,
-            withheld=withheld,
             initial=initial,
         )
         if request.method == "POST" and form.is_valid():
@@ -563,31 +528,21 @@ def _display(name: str, value, names: dict[int, str] | None = None) -> str:
     return str(value)
 
 
-def _conflicts(entry_pk, request, typed: dict, base: dict[str, str]):
-    """Compare what the user typed with what is saved now and what they loaded.
-
-    Returns (current entry, conflicting columns, columns the user changed). A column conflicts
-    when both the user and someone else changed it, to different texts."""
-    current = selectors.get_entry_for_user(request.user, entry_pk)
-    mine = {n: _as_text(v) for n, v in typed.items()}
-    theirs = {n: _as_text(getattr(current, n)) for n in typed}
-    changed_by_me = [n for n in typed if mine[n] != base[n]]
-    conflicting = [n for n in changed_by_me if theirs[n] != base[n] and theirs[n] != mine[n]]
-    return current, conflicting, changed_by_me
-
-
 @require_http_methods(["GET", "POST"])
 def entry_edit(request, pk: int):
     """Edit the columns the user's sector writes; the other sector's are shown read-only.
 
-    The form carries the version the user loaded. If someone saved in between, columns only one
-    of them changed are merged; where both changed the same column, both texts are shown side
-    by side and the user chooses: their own text, or the saved one."""
+    The form carries the version the user loaded. If someone saved in between, the service
+    merges the columns only one of them changed; where both changed the same column, both
+    texts are shown side by side and the user chooses: their own text, or the saved one."""
     entry, sector, done = _active_entry(request, pk)
     if done is not None:
         return done
-    withheld = _withheld_for(request.user, sector, entry.resident)
-    kwargs = {"sector": sector, "facility": entry.facility, "withheld": withheld, "editing": True}
+    kwargs = {
+        "writable": access.writable_columns(request.user, sector, entry.resident),
+        "facility": entry.facility,
+        "editing": True,
+    }
     conflicts = []
     if request.method == "POST":
         form = EntryForm(request.POST, **kwargs)
@@ -597,7 +552,7 @@ def entry_edit(request, pk: int):
                 return result
             form, conflicts, entry = result
     else:
-        initial = {name: _form_value(entry, name) for name in COLUMN_ORDER}
+        initial = {name: _form_value(entry, name) for name in columns.FORM_COLUMNS}
         initial["version"] = entry.version
         form = EntryForm(**kwargs, initial=initial)
     form.show_cell_meta(entry)
@@ -624,61 +579,47 @@ def entry_edit(request, pk: int):
 
 
 def _save_entry(request, entry, form, kwargs):
-    """Save; on a stale version merge or show the conflict. Returns a redirect, or the form to
-    show again with the conflicts and the entry as saved now."""
-    changes = form.changes()
-    loaded = form.cleaned_data["version"]
+    """Save through the merging service. Returns a redirect, or the form to show again (with
+    the conflicts and the entry as saved now)."""
+    keep_saved = frozenset()
     if request.POST.get("resolve") == "saved":
         # the user chose the saved text for the columns that were in conflict
-        for name in str(request.POST.get("conflicts", "")).split(","):
-            changes.pop(name.strip(), None)
-    base = None
-    version = loaded
-    merged_with = set()
-    for _attempt in range(MAX_MERGE_ATTEMPTS):
-        try:
-            services.board_entry_update(
-                user=request.user, entry=entry, version=version, changes=changes
+        keep_saved = frozenset(n.strip() for n in str(request.POST.get("conflicts", "")).split(","))
+    try:
+        saved = services.board_entry_edit(
+            user=request.user,
+            entry=entry,
+            version=form.cleaned_data["version"],
+            changes=form.changes(),
+            keep_saved=keep_saved,
+        )
+    except EditConflict as exc:
+        return _conflict_form(request, form, kwargs, exc)
+    except ValidationError as exc:
+        _add_service_errors(form, exc)
+        return form, [], entry
+    if saved.merged_with:
+        messages.success(
+            request,
+            _(
+                "Dine ændringer er gemt. %(names)s havde samtidig gemt ændringer i "
+                "andre kolonner; de er også bevaret."
             )
-        except StaleEdit:
-            if base is None:
-                base = selectors.entry_values_at(entry, loaded, form.columns)
-            current, conflicting, changed_by_me = _conflicts(entry.pk, request, changes, base)
-            if conflicting:
-                return _conflict_form(request, form, kwargs, current, conflicting, base)
-            merged_with |= {
-                (current.cell_meta.get(n) or {}).get("name", "")
-                for n in form.columns
-                if _as_text(getattr(current, n)) != base[n]
-            }
-            changes = {n: changes[n] for n in changed_by_me if n in changes}
-            version = current.version
-        except ValidationError as exc:
-            _add_service_errors(form, exc)
-            return form, [], entry
-        else:
-            if merged_with:
-                messages.success(
-                    request,
-                    _(
-                        "Dine ændringer er gemt. %(names)s havde samtidig gemt ændringer i "
-                        "andre kolonner; de er også bevaret."
-                    )
-                    % {"names": ", ".join(sorted(n for n in merged_with if n)) or _("En anden")},
-                )
-            else:
-                messages.success(request, _("Ændringerne er gemt."))
-            return redirect("board:facility", facility_pk=entry.facility_id)
-    form.add_error(None, _("Indgangen bliver ændret af andre lige nu. Prøv at gemme igen om lidt."))
-    return form, [], entry
+            % {"names": ", ".join(n for n in saved.merged_with if n) or _("En anden")},
+        )
+    else:
+        messages.success(request, _("Ændringerne er gemt."))
+    return redirect("board:facility", facility_pk=entry.facility_id)
 
 
-def _conflict_form(request, form, kwargs, current, conflicting, base):
+def _conflict_form(request, form, kwargs, conflict: EditConflict):
     """The form again, at the saved version: the user's text where they changed a column, the
     saved text where only the other person did; and both texts for each conflicting column."""
+    current = selectors.redact(request.user, [conflict.current])[0]
+    base = conflict.base
     data = request.POST.copy()
     data["version"] = str(current.version)
-    data["conflicts"] = ",".join(conflicting)
+    data["conflicts"] = ",".join(conflict.conflicting)
     data.pop("resolve", None)
     typed = form.changes()
     for name in form.columns:
@@ -692,12 +633,12 @@ def _conflict_form(request, form, kwargs, current, conflicting, base):
     new_form = EntryForm(data, **kwargs)
     new_form.is_valid()
     conflicts = []
-    for name in conflicting:
+    for name in conflict.conflicting:
         who, at = _meta(current, name)
         conflicts.append(
             {
                 "name": name,
-                "label": COLUMN_LABELS[name],
+                "label": columns.label(name),
                 "saved": _display(name, getattr(current, name)),
                 "mine": _display(name, typed[name]),
                 "saved_by": who,
@@ -794,10 +735,7 @@ def _entry_page(request, entry, form, template: str, page: str):
         detail={"page": page},
     )
     today = timezone.localdate()
-    summary = [
-        cell(entry, name, today)
-        for name in ("criteria", "placed_on", "review_on", "housing_contact", "team_contacts")
-    ]
+    summary = [cell(entry, name, today) for name in columns.SUMMARY_COLUMNS]
     return render(
         request,
         template,
@@ -811,23 +749,6 @@ def _entry_page(request, entry, form, template: str, page: str):
 
 
 # --- history --------------------------------------------------------------------------------
-
-HISTORY_COLUMNS = (
-    "housing_contact",
-    "team_contacts",
-    "others_involved",
-    "criteria",
-    "need_text",
-    "placed_on",
-    "goals_short",
-    "goals_long",
-    "resident_goals",
-    "resident_informed",
-    "social_interventions",
-    "treatment_interventions",
-    "review_on",
-)
-ENDED_COLUMNS = ("ended_on", "end_reason", "ending_text")
 
 
 @require_GET
@@ -850,18 +771,18 @@ def history(request, resident_pk: int):
     today = timezone.localdate()
     blocks = []
     for entry in entries:
-        columns = list(HISTORY_COLUMNS)
+        shown = list(columns.DETAIL_COLUMNS)
         if entry.status == EntryStatus.ENDED:
-            columns += ENDED_COLUMNS
+            shown += columns.ENDING_COLUMNS
         blocks.append(
             {
                 "entry": entry,
-                "cells": [cell(entry, name, today) for name in columns],
+                "cells": [cell(entry, name, today) for name in shown],
                 "changes": [
                     {
                         "at": c.changed_at,
                         "by": _person(c.changed_by),
-                        "label": COLUMN_LABELS.get(c.field, c.field),
+                        "label": columns.label(c.field),
                         "old": _display(c.field, c.old_value, names),
                         "new": _display(c.field, c.new_value, names),
                         "version": c.version,
@@ -870,7 +791,7 @@ def history(request, resident_pk: int):
                 ],
             }
         )
-    placement = selectors.placement_for(request.user, resident)
+    placement = access.placement_for(request.user, resident)
     record(
         user=request.user,
         action=Action.VIEW,

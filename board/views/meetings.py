@@ -3,7 +3,7 @@ mode walking the agenda resident by resident, note and decisions, actions, atten
 and the printable minutes. Gatekeeper → form → service → redirect (or an htmx partial).
 
 Housing staff see an agenda item's board content only where the resident's consent covers the
-board (``selectors.item_access``); other items show the name, the reasons, the questions and the
+board (``board.access.items``); other items show the name, the reasons, the questions and the
 housing side's actions. A closed meeting is read-only: a write to it answers 409 Conflict with
 the page, the refusal and what the user typed (htmx requests get 200, since htmx does not swap
 error answers, so the partial with the refusal replaces the form).
@@ -30,7 +30,7 @@ from audit.services import record, record_shown
 from organisation.access import require
 from organisation.models import Facility
 
-from .. import services
+from .. import access, columns, services
 from ..forms_meetings import (
     ActionForm,
     AgendaPositionForm,
@@ -42,13 +42,9 @@ from ..forms_meetings import (
 )
 from ..models import Action, Attendance, EntryStatus, Meeting, MeetingSchedule, MeetingStatus
 from ..selectors import (
-    get_action_for_user,
-    get_item_for_user,
-    get_meeting_for_user,
     item_actions,
     item_entry,
     item_questions,
-    may_use_facility_board,
     meeting_attendance,
     meeting_items,
     meeting_minutes,
@@ -69,7 +65,7 @@ def _closed_status(request) -> int:
 def _facility(request, facility_pk: int) -> Facility:
     facility = Facility.objects.filter(pk=facility_pk).first()
     require(facility is not None)
-    may_use_facility_board(request.user, facility)
+    access.facility_board_sector(request.user, facility)
     return facility
 
 
@@ -182,27 +178,12 @@ def schedule(request, facility_pk: int):
 # --- meeting mode -------------------------------------------------------------------------
 
 
-ENTRY_ROWS = (
-    ("housing_contact", gettext_lazy("Kontaktperson botilbud")),
-    ("team_contacts", gettext_lazy("Kontaktperson og læge BTT")),
-    ("others_involved", gettext_lazy("Øvrige relevante involverede")),
-    ("criteria", gettext_lazy("Årsag til at være på tavlen (kriterier)")),
-    ("need_text", gettext_lazy("Uddybning af behov for intensiveret indsats")),
-    ("placed_on", gettext_lazy("Dato på tavlen")),
-    ("review_on", gettext_lazy("Næste opfølgning")),
-    ("goals_short", gettext_lazy("Kortsigtede indsatsmål")),
-    ("goals_long", gettext_lazy("Langsigtede indsatsmål")),
-    ("resident_goals", gettext_lazy("Beboers egne mål og ønsker")),
-    ("resident_informed", gettext_lazy("Info til beboer om indsats")),
-    ("social_interventions", gettext_lazy("Socialpædagogiske/socialpsykiatriske interventioner")),
-    ("treatment_interventions", gettext_lazy("Botilbudsteam-behandlingsinterventioner")),
-)
-
-
 def _entry_rows(entry) -> list[dict]:
-    """The board columns of an entry, as label/value rows; withheld columns are marked."""
+    """The board columns of an entry (``board.columns``), as label/value rows; withheld columns
+    are marked."""
     rows = []
-    for field, label in ENTRY_ROWS:
+    for field in columns.DETAIL_COLUMNS:
+        label = columns.label(field)
         if field == "housing_contact":
             value = entry.housing_contact.get_full_name() if entry.housing_contact else ""
         elif field == "team_contacts":
@@ -230,7 +211,7 @@ def _note_form(item) -> ItemForm:
 @require_GET
 def meeting_detail(request, pk: int):
     """Meeting mode: the agenda, and the current resident (``?punkt=<position>``) big."""
-    meeting = get_meeting_for_user(request.user, pk)
+    meeting = access.meetings.get_for_user(request.user, pk)
     closed = meeting.status == MeetingStatus.CLOSED
     items = meeting_items(request.user, meeting)
     context = {
@@ -259,7 +240,7 @@ def meeting_detail(request, pk: int):
             can_end_entry=entry is not None and entry.status == EntryStatus.ACTIVE and not closed,
             questions=item_questions(current),
             actions=item_actions(current),
-            writable=current.shared and not closed,
+            writable=not closed and access.items.can(request.user, access.EDIT, current),
         )
         if context["writable"]:
             context["form"] = _note_form(current)
@@ -289,7 +270,7 @@ def item(request, pk: int):
     """An item's note and decisions. A stale version shows the saved text beside what the user
     typed (kept in the form, with the new version, so saving again is a choice)."""
     request.htmx_aware = True  # the answer differs for htmx: Vary: HX-Request
-    agenda_item = get_item_for_user(request.user, pk)
+    agenda_item = access.items.get_for_user(request.user, pk)
     meeting = agenda_item.meeting
     closed = meeting.status == MeetingStatus.CLOSED
     template = (
@@ -298,13 +279,13 @@ def item(request, pk: int):
     context = {"item": agenda_item, "meeting": meeting, "closed": closed}
     status = 200
     if request.method == "GET":
-        if agenda_item.shared and not closed:
+        if not closed and access.items.can(request.user, access.EDIT, agenda_item):
             context["form"] = _note_form(agenda_item)
     elif closed:
         context["refused"] = CLOSED
         context["typed"] = ItemForm(request.POST)
         status = _closed_status(request)
-    elif not agenda_item.shared:
+    elif not access.items.can(request.user, access.EDIT, agenda_item):
         raise PermissionDenied
     else:
         form = ItemForm(request.POST)
@@ -352,7 +333,7 @@ def item(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 def action_create(request, pk: int):
-    agenda_item = get_item_for_user(request.user, pk)
+    agenda_item = access.items.get_for_user(request.user, pk)
     meeting = agenda_item.meeting
     context = {"item": agenda_item, "meeting": meeting}
     status = 200
@@ -361,7 +342,7 @@ def action_create(request, pk: int):
         if request.method == "POST":
             context["typed"] = request.POST.get("text", "")[:2000]
             status = 409
-    elif not agenda_item.shared:
+    elif not access.items.can(request.user, access.EDIT, agenda_item):
         raise PermissionDenied
     else:
         form = ActionForm(
@@ -397,7 +378,7 @@ def action_create(request, pk: int):
 
 @require_POST
 def action_done(request, pk: int):
-    action = get_action_for_user(request.user, pk)
+    action = access.actions.get_for_user(request.user, pk)
     form = NextForm(request.POST)
     target = form.cleaned_data["next"] if form.is_valid() else ""
     try:
@@ -414,7 +395,7 @@ def action_done(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def attendance(request, pk: int):
     """Who takes part, from both sectors."""
-    meeting = get_meeting_for_user(request.user, pk)
+    meeting = access.meetings.get_for_user(request.user, pk)
     closed = meeting.status == MeetingStatus.CLOSED
     current = meeting_attendance(meeting)
     context = {"meeting": meeting, "closed": closed, "attendance": current}
@@ -447,7 +428,7 @@ def attendance(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def meeting_close(request, pk: int):
     """A summary to confirm; closing files the items as the minutes."""
-    meeting = get_meeting_for_user(request.user, pk)
+    meeting = access.meetings.get_for_user(request.user, pk)
     closed = meeting.status == MeetingStatus.CLOSED
     context = {"meeting": meeting, "closed": closed}
     status = 200
@@ -489,7 +470,7 @@ def meeting_close(request, pk: int):
 def minutes(request, pk: int):
     """The printable minutes (A4): attendance, and per resident the reasons, note, decisions,
     actions and the questions answered while the meeting was open."""
-    meeting = get_meeting_for_user(request.user, pk)
+    meeting = access.meetings.get_for_user(request.user, pk)
     data = meeting_minutes(request.user, meeting)
     shown = [i.resident_id for i in data["items"]]
     shown += [q.resident_id for q in data["other_questions"] if q.resident_id not in shown]

@@ -21,29 +21,17 @@ from organisation.access import require
 from organisation.selectors import get_facility_for_user
 from residents.selectors import get_resident_for_user
 
-from .. import selectors, services
+from .. import access, selectors, services
 from ..forms import AnswerForm, QuestionForm
-from ..models import QuestionDirection, Sector
 
 ANSWERED_DAYS = 30
-
-
-def _to(sector: str) -> str:
-    """The direction of questions put to this sector."""
-    return QuestionDirection.TO_TEAM if sector == Sector.TEAM else QuestionDirection.TO_FACILITY
 
 
 @require_http_methods(["GET", "POST"])
 def question_create(request, resident_pk: int):
     """A question or an update about a resident, for the other sector's next visit or meeting."""
     resident = get_resident_for_user(request.user, resident_pk)
-    residence = next(iter(resident.current_residences), None)
-    facility = residence.facility if residence is not None else None
-    sector = (
-        selectors.sector_for(request.user, team_id=facility.team_id, facility_id=facility.pk)
-        if facility is not None
-        else None
-    )
+    facility, sector = access.ask_sector(request.user, resident)
     require(sector is not None)
     form = QuestionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -77,12 +65,10 @@ def question_create(request, resident_pk: int):
 @require_http_methods(["GET", "POST"])
 def question_answer(request, pk: int):
     """The question (or update) and its answer; the side it was put to answers it."""
-    question = selectors.get_question_for_user(request.user, pk)
-    sector = selectors.sector_for(
-        request.user, team_id=question.team_id, facility_id=question.facility_id
-    )
+    question = access.questions.get_for_user(request.user, pk)
+    sector = access.sector(request.user, question.facility)
     require(sector is not None)
-    receiving = question.direction == _to(sector)
+    receiving = access.questions.can(request.user, access.ANSWER, question)
     if request.method == "POST" and not receiving:
         raise PermissionDenied
     form = AnswerForm(request.POST or None) if receiving and question.is_open else None
@@ -112,16 +98,16 @@ def facility_questions(request, facility_pk: int):
     """The open questions and updates at a facility (the list for the visit day and the
     meeting), and those answered in the last 30 days."""
     facility = get_facility_for_user(request.user, facility_pk)
-    sector = selectors.may_use_facility_board(request.user, facility)
+    sector = access.facility_board_sector(request.user, facility)
     open_rows = list(selectors.open_questions(request.user, facility_id=facility.pk))
     since = timezone.now() - datetime.timedelta(days=ANSWERED_DAYS)
     answered = list(
-        selectors.questions_visible_to(request.user)
+        access.questions.visible(request.user)
         .filter(facility_id=facility.pk, answered_at__gte=since)
         .select_related("resident", "asked_by", "answered_by")
         .order_by("-answered_at", "-id")
     )
-    mine = _to(sector)
+    mine = access.directed_to(sector)
     shown = {q.resident_id for q in open_rows} | {q.resident_id for q in answered}
     record_shown(
         user=request.user,

@@ -12,11 +12,12 @@ import hashlib
 import random
 from base64 import b32encode
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import User
-from accounts.services import totp_device_create
+from accounts.models import Activation, User
+from accounts.services import activation_build, totp_device_create
 from consent.models import (
     Category,
     Consent,
@@ -55,8 +56,31 @@ def demo_totp_secrets() -> dict[str, str]:
 
 
 def write_demo_devices() -> None:
+    """The README users' authenticators (published secrets); every other demo user gets the
+    published demo activation code for their first authenticator."""
     for user in User.objects.filter(username__in=MEMORABLE_USERS).order_by("pk"):
         totp_device_create(user, key_hex=demo_totp_key(user.username), confirmed=True)
+    write_demo_activations()
+
+
+# The activation code of every generated demo user (docs/demo-users.md). Demo only: it is
+# published, and lasts long enough for a demo; real codes are random and last 72 hours.
+DEMO_ACTIVATION_CODE = "DEMO-AKTI-2026"
+DEMO_ACTIVATION_LIFETIME = datetime.timedelta(days=365)
+
+
+def write_demo_activations() -> int:
+    """An activation with the published demo code for each demo user without an
+    authenticator (seed_demo runs only with DEBUG=1; checked again here)."""
+    if not settings.DEBUG:
+        return 0
+    now = timezone.now()
+    rows = [
+        activation_build(user, DEMO_ACTIVATION_CODE, now=now, lifetime=DEMO_ACTIVATION_LIFETIME)
+        for user in User.objects.exclude(username__in=MEMORABLE_USERS).order_by("pk")
+    ]
+    Activation.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
 
 
 def write_demo_consents(seed: int) -> int:

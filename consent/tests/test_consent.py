@@ -11,7 +11,8 @@ from django.utils import timezone
 from btt.errors import TransitionError
 from consent import services
 from consent.models import ALL_CATEGORIES, Consent, one_year_after
-from consent.selectors import expiring_consents, refusal_exists, shared_categories, sharing_exists
+from consent.rules import shares_q
+from consent.selectors import expiring_consents, shared_categories
 from courses.models import Course
 
 TODAY = timezone.localdate()
@@ -134,19 +135,17 @@ def test_expiring_list_30_days_ahead(world):
     assert list(expiring_consents(w.housing_staff)) == []
 
 
-def test_sharing_exists_for_list_queries(world):
-    """The board will filter in SQL: the Exists() agrees with shared_categories()."""
+def test_shares_q_for_list_queries_lets_a_refusal_win(world):
+    """The board filters in SQL: the Q agrees with shared_categories(), refusals included."""
     w = world
     share(w, ["board", "plans"])
     refuse(w, ["plans"], facility=w.facility_a1)
-    courses = Course.objects.filter(pk=w.course.pk).annotate(
-        board=sharing_exists("board") & ~refusal_exists("board"),
-        plans=sharing_exists("plans") & ~refusal_exists("plans"),
-        medication=sharing_exists("medication"),
-    )
-    row = courses.get()
-    assert (bool(row.board), bool(row.plans), bool(row.medication)) == (True, False, False)
-    assert Course.objects.filter(Q(sharing_exists("board"))).count() == 1
+    courses = Course.objects.filter(pk=w.course.pk)
+    shown = {
+        c for c in ("board", "plans", "medication") if courses.filter(shares_q(c)).exists()
+    }
+    assert shown == {"board"} == shared_categories(w.housing_staff, w.resident_in_course)
+    assert Course.objects.filter(Q(shares_q("board"))).count() == 1
 
 
 # --- pages ------------------------------------------------------------------------------
@@ -173,27 +172,49 @@ def test_withdraw_through_the_page_takes_effect_on_next_request(world, client):
     assert client.get(url).content.decode().count("deles ikke") == 6
 
 
-def test_record_consent_through_the_page(world, client):
-    w = world
-    client.force_login(w.housing_staff)
-    url = reverse("consent:create", args=[w.resident_in_course.pk])
+def _sharing_post(w, **changes):
     data = {
         "kind": "sharing",
         "facility": str(w.facility_a1.pk),
-        "direction": "both",
-        "categories": ["board", "goals"],
+        "direction": "team_to_facility",
+        "categories": ["board", "goals", "plans", "medication", "assessments", "admissions"],
         "purpose": "Tavlemøder",
         "legal_basis": "sul_43",
-        "form": "oral",
+        "form": "written",
         "given_by": "resident",
         "given_on": TODAY.isoformat(),
     }
+    data.update(changes)
+    return data
+
+
+def test_team_records_sharing_to_the_facility_through_the_page(world, client):
+    w = world
+    client.force_login(w.team_nurse)
+    url = reverse("consent:create", args=[w.resident_in_course.pk])
+    data = _sharing_post(w, direction="both", categories=["board", "goals"], form="oral")
     body = client.post(url, data).content.decode()
     assert "skal være skriftligt" in body
     assert 'value="Tavlemøder"' not in body and "Tavlemøder" in body  # textarea keeps it
     data["form"] = "written"
     assert client.post(url, data).status_code == 302
     assert shared_categories(w.housing_staff, w.resident_in_course) == {"board", "goals"}
+
+
+def test_housing_staff_record_what_the_facility_shares_through_the_page(world, client):
+    w = world
+    client.force_login(w.housing_staff)
+    url = reverse("consent:create", args=[w.resident_in_course.pk])
+    page = client.get(url).content.decode()
+    assert 'value="facility_to_team"' in page
+    assert 'value="team_to_facility"' not in page and 'value="both"' not in page
+    assert 'value="treatment"' not in page and 'value="refusal"' not in page
+    data = _sharing_post(w, direction="facility_to_team", legal_basis="sel")
+    assert client.post(url, data).status_code == 302
+    consent = Consent.objects.get(recorded_by=w.housing_staff)
+    assert consent.direction == "facility_to_team"
+    # sharing what the facility holds opens nothing of the team's to the facility
+    assert shared_categories(w.housing_staff, w.resident_in_course) == frozenset()
 
 
 def test_housing_staff_cannot_consent_for_another_facility(world, client):

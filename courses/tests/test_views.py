@@ -109,16 +109,20 @@ def test_under_18_refused_on_the_page(world, client):
     assert not ResidentIdentifier.objects.filter(value=cpr).exists()  # nothing half-saved
 
 
-def test_existing_number_with_another_name_is_refused(world, client):
+def test_existing_number_with_another_name_answers_like_a_new_number(world, client):
+    """Another team's resident typed with another name: no "registered with another name"
+    (that would tell the number exists); the referral is held and opens nothing."""
     w = world
     client.force_login(w.other_team_nurse)
     cpr = w.resident_in_course.identifiers.get().value
     data = new_resident_post(w, cpr, facility=str(w.facility_b1.pk))
     response = client.post(reverse("courses:referral_create"), data)
-    body = response.content.decode()
-    assert response.status_code == 200
-    assert "registreret med et andet navn" in body
-    assert w.resident_in_course.full_name not in body  # the other name is not revealed
+    assert response.status_code == 302
+    referral = Referral.objects.get(pk=response["Location"].rstrip("/").split("/")[-1])
+    assert referral.status == ReferralStatus.HELD
+    body = client.get(response["Location"]).content.decode()
+    assert w.resident_in_course.full_name not in body
+    assert "Birgit Syntetisk" in body
 
 
 def test_referral_needs_criteria_or_text_and_confirmed_consent(world, client):

@@ -63,6 +63,14 @@ def accept(w, referral, **overrides):
     return services.referral_accept(**data)
 
 
+def known(w, resident):
+    """Make the resident known to team A (a closed concern), so the team may refer them."""
+    f.ConcernFactory(
+        resident=resident, facility=w.facility_a1, raised_by=w.housing_staff, status="closed"
+    )
+    return resident
+
+
 def audit_count():
     return AuditEvent.objects.count()
 
@@ -140,7 +148,7 @@ def test_concern_turned_into_referral(world):
 def test_concern_of_another_resident_cannot_be_used(world):
     w = world
     with pytest.raises(ValidationError):
-        refer(w, w.resident_plain, concern=w.concern_open)
+        refer(w, known(w, w.resident_plain), concern=w.concern_open)
     assert not Referral.objects.filter(resident=w.resident_plain).exists()
 
 
@@ -150,7 +158,7 @@ def test_concern_of_another_resident_cannot_be_used(world):
 def test_referral_created_with_audit(world):
     w = world
     before = audit_count()
-    referral = refer(w, w.resident_plain)
+    referral = refer(w, known(w, w.resident_plain))
     assert referral.status == ReferralStatus.PENDING
     assert referral.criteria == ["admissions", "no_insight"]
     assert audit_count() == before + 1
@@ -168,7 +176,7 @@ def test_under_18_refused_for_adult_team(world):
         facility=w.facility_a1, birth_date=TODAY.replace(year=TODAY.year - 17)
     )
     with pytest.raises(ValidationError, match="under 18"):
-        refer(w, young)
+        refer(w, known(w, young))
     assert not Referral.objects.filter(resident=young).exists()
 
 
@@ -177,7 +185,7 @@ def test_exactly_18_today_is_accepted(world):
     day = 28 if (TODAY.month, TODAY.day) == (2, 29) else TODAY.day
     birthday = TODAY.replace(year=TODAY.year - 18, day=day)
     adult = f.ResidentFactory(facility=w.facility_a1, birth_date=birthday)
-    assert refer(w, adult).status == ReferralStatus.PENDING
+    assert refer(w, known(w, adult)).status == ReferralStatus.PENDING
 
 
 def test_child_and_youth_team_takes_under_18(world):
@@ -187,7 +195,7 @@ def test_child_and_youth_team_takes_under_18(world):
     young = f.ResidentFactory(
         facility=w.facility_a1, birth_date=TODAY.replace(year=TODAY.year - 15)
     )
-    assert refer(w, young).status == ReferralStatus.PENDING
+    assert refer(w, known(w, young)).status == ReferralStatus.PENDING
 
 
 def test_consent_must_precede_referral(world):
@@ -195,7 +203,7 @@ def test_consent_must_precede_referral(world):
     with pytest.raises(ValidationError):
         refer(
             w,
-            w.resident_plain,
+            known(w, w.resident_plain),
             received_on=TODAY - datetime.timedelta(days=2),
             consent_informed_on=TODAY,
         )
@@ -218,7 +226,7 @@ def test_referral_refused_for_facility_of_another_team(world):
     with pytest.raises(ValidationError):
         services.referral_create(
             user=w.team_nurse,
-            resident=w.resident_plain,
+            resident=known(w, w.resident_plain),
             team=w.team_a,
             facility=w.facility_b1,
             **referral_kwargs(),
@@ -235,7 +243,9 @@ def test_accept_opens_course(world):
     assert course.status == CourseStatus.ACTIVE
     assert list(course.team_contacts.all()) == [w.team_nurse]
     assert course.facility_contact == w.housing_staff
-    assert audit_count() == before + 2  # the referral's transition and the new course
+    assert audit_count() == before + 1  # the new course, naming the referral's transition
+    row = AuditEvent.objects.latest("id")
+    assert (row.object_type, row.detail["referral_to"]) == ("course", "accepted")
 
 
 @pytest.mark.parametrize("first", ["accept", "reject", "withdraw"])

@@ -1,5 +1,6 @@
-"""The pages: the list (refreshed when viewed, audited, constant queries), accepting onto the
-board with the reason filled in, dismissing with a reason, the thresholds, and who may do what."""
+"""The pages: the list (computed when viewed and written nowhere, audited, constant queries),
+accepting onto the board with the reason filled in, dismissing with a reason, the thresholds,
+and who may do what."""
 
 import datetime
 import re
@@ -36,6 +37,31 @@ def html(response) -> str:
     return response.content.decode()
 
 
+def accept_url(world, course):
+    return reverse("earlywarning:accept", args=[world.team_a.pk, course.resident_id])
+
+
+def dismiss_url(world, course):
+    return reverse("earlywarning:dismiss", args=[world.team_a.pk, course.resident_id])
+
+
+def statuses(course):
+    return set(Suggestion.objects.filter(resident=course.resident).values_list("status", flat=True))
+
+
+def test_opening_the_list_writes_no_suggestion_rows(world, client):
+    """A GET changes nothing but the read's audit rows (issue 11)."""
+    course = flagged(world)
+    client.force_login(world.team_nurse)
+    for _ in range(2):
+        page = html(client.get(list_url(world)))
+        assert "Dorte Testesen" in page and "2 indlæggelser på 90 dage" in page
+    assert not Suggestion.objects.exists()
+    # the dismissal page (a GET) stores nothing either
+    assert client.get(dismiss_url(world, course)).status_code == 200
+    assert not Suggestion.objects.exists()
+
+
 def test_list_shows_the_suggestions_in_words_and_audits_each_resident(world, client):
     course = flagged(world)
     client.force_login(world.team_nurse)
@@ -49,12 +75,7 @@ def test_list_shows_the_suggestions_in_words_and_audits_each_resident(world, cli
     listed = [r for r in rows if r.detail.get("list") == "earlywarning"]
     assert [(r.action, r.resident_id) for r in listed] == [("list", course.resident_id)]
     # one row per resident with two suggestions
-    assert Suggestion.objects.filter(resident=course.resident, status="open").count() == 2
-    assert page.count(reverse("earlywarning:accept", args=[_first(course).pk])) == 1
-
-
-def _first(course):
-    return Suggestion.objects.filter(resident=course.resident, status="open").order_by("rule")[0]
+    assert page.count(accept_url(world, course)) == 1
 
 
 def test_the_team_board_links_to_the_suggestions(world, client):
@@ -67,18 +88,16 @@ def test_accept_opens_the_board_form_with_criteria_and_text(world, client):
     course = flagged(world)
     client.force_login(world.team_leader)
     client.get(list_url(world))
-    suggestion = _first(course)
     before = AuditEvent.objects.count()
-    response = client.post(reverse("earlywarning:accept", args=[suggestion.pk]))
+    response = client.post(accept_url(world, course))
     create_url = reverse("board:entry_create", args=[course.resident_id])
     assert response.status_code == 302
     assert response["Location"] == create_url
-    assert set(
-        Suggestion.objects.filter(resident=course.resident).values_list("status", flat=True)
-    ) == {"accepted"}
-    transitions = AuditEvent.objects.order_by("id")[before:]
-    assert sorted(r.detail["rule"] for r in transitions) == ["admissions", "crisis_red"]
-    assert {(r.action, r.detail["status"]) for r in transitions} == {("transition", "accepted")}
+    assert statuses(course) == {"accepted"}
+    assert Suggestion.objects.filter(resident=course.resident).count() == 2
+    (transition,) = AuditEvent.objects.order_by("id")[before:]
+    assert transition.detail["rules"] == ["admissions", "crisis_red"]
+    assert (transition.action, transition.detail["status"]) == ("transition", "accepted")
 
     page = html(client.get(create_url))
     checked = set(re.findall(r'<input[^>]*name="criteria"[^>]*value="([a-z_]+)"[^>]*checked', page))
@@ -117,7 +136,7 @@ def test_prefill_is_for_that_resident_only(world, client):
     course = flagged(world)
     client.force_login(world.team_nurse)
     client.get(list_url(world))
-    client.post(reverse("earlywarning:accept", args=[_first(course).pk]))
+    client.post(accept_url(world, course))
     other = new_course(world)
     page = html(client.get(reverse("board:entry_create", args=[other.resident_id])))
     assert "tidlig opsporing" not in page
@@ -139,38 +158,36 @@ def test_accept_is_post_only(world, client):
     course = flagged(world)
     client.force_login(world.team_nurse)
     client.get(list_url(world))
-    assert client.get(reverse("earlywarning:accept", args=[_first(course).pk])).status_code == 405
-    assert _first(course).status == "open"
+    assert client.get(accept_url(world, course)).status_code == 405
+    assert not Suggestion.objects.exists()
 
 
 def test_accepting_a_decided_suggestion_says_so(world, client):
     course = flagged(world)
     client.force_login(world.team_nurse)
     client.get(list_url(world))
-    suggestion = _first(course)
-    client.post(reverse("earlywarning:accept", args=[suggestion.pk]))
-    response = client.post(reverse("earlywarning:accept", args=[suggestion.pk]), follow=True)
+    client.post(accept_url(world, course))
+    response = client.post(accept_url(world, course), follow=True)
     assert "Forslaget er allerede behandlet eller bortfaldet." in html(response)
+    assert Suggestion.objects.count() == 2
 
 
 def test_dismiss_without_a_reason_shows_the_error_and_keeps_it_open(world, client):
     course = flagged(world)
     client.force_login(world.team_mentor)
     client.get(list_url(world))
-    url = reverse("earlywarning:dismiss", args=[_first(course).pk])
-    response = client.post(url, {"reason": "   "})
+    response = client.post(dismiss_url(world, course), {"reason": "   "})
     assert response.status_code == 200
     assert "Skriv, hvorfor forslaget afvises." in html(response)
-    assert set(
-        Suggestion.objects.filter(resident=course.resident).values_list("status", flat=True)
-    ) == {"open"}
+    assert not Suggestion.objects.exists()
+    assert "Dorte Testesen" in html(client.get(list_url(world)))  # still proposed
 
 
 def test_dismiss_with_a_reason(world, client):
     course = flagged(world)
     client.force_login(world.team_mentor)
     client.get(list_url(world))
-    url = reverse("earlywarning:dismiss", args=[_first(course).pk])
+    url = dismiss_url(world, course)
     assert "2 indlæggelser på 90 dage" in html(client.get(url))
     response = client.post(url, {"reason": "Planlagte indlæggelser til medicinomlægning"})
     assert response.status_code == 302
@@ -193,11 +210,10 @@ def test_dismiss_refuses_unknown_fields(world, client):
     course = flagged(world)
     client.force_login(world.team_nurse)
     client.get(list_url(world))
-    url = reverse("earlywarning:dismiss", args=[_first(course).pk])
-    response = client.post(url, {"reason": "ok", "status": "accepted"})
+    response = client.post(dismiss_url(world, course), {"reason": "ok", "status": "accepted"})
     assert response.status_code == 200
     assert "felter, du ikke kan ændre" in html(response)
-    assert _first(course).status == "open"
+    assert not Suggestion.objects.exists()
 
 
 # --- access --------------------------------------------------------------------------------
@@ -208,15 +224,12 @@ def test_dismiss_refuses_unknown_fields(world, client):
 )
 def test_outsiders_get_404(world, client, persona):
     course = flagged(world)
-    client.force_login(world.team_nurse)
-    client.get(list_url(world))
-    suggestion = _first(course)
     client.force_login(getattr(world, persona))
     urls = [
         list_url(world),
         reverse("earlywarning:thresholds", args=[world.team_a.pk]),
-        reverse("earlywarning:accept", args=[suggestion.pk]),
-        reverse("earlywarning:dismiss", args=[suggestion.pk]),
+        accept_url(world, course),
+        dismiss_url(world, course),
     ]
     for url in urls:
         assert client.get(url).status_code == 404, url
@@ -225,7 +238,18 @@ def test_outsiders_get_404(world, client, persona):
         response = client.post(url, {"reason": "x"})
         assert response.status_code == 404, url
         assert "Dorte Testesen" not in html(response)
-    assert _first(course).status == "open"
+    assert not Suggestion.objects.exists()
+
+
+def test_a_resident_outside_the_team_is_not_found_by_id(world, client):
+    """Knowing a resident's id is no permission: accept and dismiss answer 404 for a resident
+    without an active course in the team, and store nothing."""
+    client.force_login(world.team_nurse)
+    for resident in (world.resident_plain, world.resident_other_team):
+        for name in ("earlywarning:accept", "earlywarning:dismiss"):
+            url = reverse(name, args=[world.team_a.pk, resident.pk])
+            assert client.post(url, {"reason": "x"}).status_code == 404
+    assert not Suggestion.objects.exists()
 
 
 @pytest.mark.parametrize("persona", ["team_nurse", "team_doctor", "team_mentor"])
@@ -303,7 +327,7 @@ def test_changed_thresholds_change_the_suggestions(world, client):
     assert "Dorte Testesen" not in page
     assert "mindst 3 gange på 90 dage" in page
     assert "slået fra" in page
-    assert not Suggestion.objects.filter(resident=course.resident, status="open").exists()
+    assert not Suggestion.objects.filter(resident=course.resident).exists()
     updates = AuditEvent.objects.filter(detail__page="earlywarning_thresholds")
     assert updates.count() == 1
 
@@ -328,15 +352,14 @@ def _queries(client, url) -> int:
 
 def test_list_uses_a_constant_number_of_queries(world, client, django_assert_max_num_queries):
     client.force_login(world.team_nurse)
-    flagged(world, name="Ane Først")
-    client.get(list_url(world))  # the first view opens the suggestions
+    first = flagged(world, name="Ane Først")
+    client.post(dismiss_url(world, first), {"reason": "Nej"})
+    flagged(world, name="Bo Anden")
     few = _queries(client, list_url(world))
     for i in range(8):
         course = flagged(world, name=f"Beboer Nummer{i}")
         add_entry(world, course, "force", 1)
-    client.get(list_url(world))
-    suggestion = Suggestion.objects.filter(status="open").first()
-    client.post(reverse("earlywarning:dismiss", args=[suggestion.pk]), {"reason": "Nej"})
+    client.post(dismiss_url(world, course), {"reason": "Nej"})
     many = _queries(client, list_url(world))
     assert many == few
     with django_assert_max_num_queries(21):
@@ -350,7 +373,7 @@ def test_stored_markup_is_escaped(world, client):
     course.resident.save()
     client.force_login(world.team_nurse)
     client.get(list_url(world))
-    client.post(reverse("earlywarning:dismiss", args=[_first(course).pk]), {"reason": payload})
+    client.post(dismiss_url(world, course), {"reason": payload})
     flagged(world, name=f"{payload} Anden")
     page = html(client.get(list_url(world)))
     assert "<script>alert(" not in page

@@ -140,3 +140,49 @@ def test_leader_reviews(world, client):
         w.other_team_nurse.get_full_name()
         not in client.get(reverse("emergency:queue")).content.decode()
     )
+
+
+def _errors(response):
+    """The error texts of the form, as the user reads them."""
+    import re
+
+    body = response.content.decode()
+    pattern = r'id="([^"]+)_error">((?:<span class="sr-only">[^<]*</span>[^<]*)+)</span>'
+    found = re.findall(pattern, body)
+    assert found, "no field errors found"
+    return sorted((field, re.sub(r"<[^>]+>", "", text).strip()) for field, text in found)
+
+
+def test_password_is_checked_before_the_number(world, client):
+    """A wrong password gets the same answer whether the number exists or not."""
+    from tests.factories import make_cpr
+
+    w = world
+    client.force_login(w.other_team_nurse)
+    unknown = open_access(
+        client, w, identifier=make_cpr(datetime.date(1983, 2, 7)), password="forkert-kode"
+    )
+    known = open_access(client, w, password="forkert-kode")
+    assert unknown.status_code == known.status_code == 200
+    for response in (unknown, known):
+        body = response.content.decode()
+        assert "Adgangskoden er forkert." in body
+        assert [field for field, _ in _errors(response)] == ["id_password"]
+    assert _errors(unknown) == _errors(known)
+    assert not EmergencyAccess.objects.exclude(pk=w.emergency_past.pk).exists()
+
+
+def test_unknown_and_unopenable_numbers_answer_alike(world, client):
+    from tests.factories import ResidentFactory, make_cpr
+
+    w = world
+    erased = ResidentFactory(first_name="Anonymiseret", last_name="beboer")
+    erased.anonymised_at = timezone.now()
+    erased.save(update_fields=["anonymised_at"])
+    client.force_login(w.other_team_nurse)
+    unknown = open_access(client, w, identifier=make_cpr(datetime.date(1983, 2, 7)))
+    unopenable = open_access(client, w, resident=erased)
+    assert unknown.status_code == unopenable.status_code == 200
+    assert _errors(unknown) == _errors(unopenable)
+    assert "Der kan ikke åbnes nødadgang for dette nummer." in unknown.content.decode()
+    assert not EmergencyAccess.objects.exclude(pk=w.emergency_past.pk).exists()

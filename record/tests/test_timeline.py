@@ -260,6 +260,28 @@ def test_a_page_out_of_range_shows_the_last_page(client, world):
     assert response.context["page"].number == 1
 
 
+@pytest.mark.parametrize("side", ["99999999999999999999999", str(2**63), str(2**64 + 1), "9" * 400])
+def test_a_page_number_beyond_64_bits_shows_the_last_page(client, world, side):
+    """Was HTTP 500 (the SQL OFFSET overflowed)."""
+    client.force_login(world.team_nurse)
+    response, _ = _get(client, world.resident_in_course, f"side={side}&vis=plans")
+    page = response.context["page"]
+    assert page.number == page.paginator.num_pages
+    assert response.context["items"]
+    assert response.context["form"].is_valid()  # the filters still apply
+    assert {i.group for i in response.context["items"]} == {Section.PLANS}
+    assert response.context["page_message"] == ""
+
+
+@pytest.mark.parametrize("side", ["0", "-3", "abc", "1.5", "1e30"])
+def test_a_page_number_that_is_no_page_shows_the_first_page_with_a_message(client, world, side):
+    client.force_login(world.team_nurse)
+    response, _ = _get(client, world.resident_in_course, f"side={side}")
+    assert response.context["page"].number == 1
+    assert "Sidetallet er ugyldigt. Første side vises." in response.content.decode()
+    assert not response.context["form"].errors  # the filters are not to blame
+
+
 # --- audit and access ----------------------------------------------------------------------
 
 
@@ -356,10 +378,26 @@ def test_housing_staff_on_a_dense_history(client, world, dense):
 
 
 def test_emergency_access_and_team_leader_see_the_timeline(client, world):
-    client.force_login(world.team_leader)
-    assert client.get(_url(world.resident_in_course)).status_code == 200
-    client.force_login(world.team_mentor)
-    assert client.get(_url(world.resident_in_course)).status_code == 200
+    from emergency.tests.test_emergency import open_access
+
+    resident = world.resident_in_course
+    # a nurse of team B does not see team A's resident ...
+    client.force_login(world.other_team_nurse)
+    assert client.get(_url(resident)).status_code == 404
+    # ... until she opens an emergency access: then the timeline, the team's journal included
+    assert open_access(client, world).status_code == 302
+    response, _ = _get(client, resident)
+    entry_ids = {i.pk for i in response.context["items"] if i.src == tl.SRC_ENTRY}
+    assert {world.visit_note.pk, world.medication.pk, world.crisis_plan.pk} <= entry_ids
+    assert world.visit_note.data["note"][:30] in response.content.decode()
+    row = AuditEvent.objects.filter(user=world.other_team_nurse, detail__page="timeline").get()
+    assert row.resident_id == resident.pk and row.purpose == "emergency"
+    # the other residents of team A stay out of reach
+    assert client.get(_url(world.resident_pending)).status_code == 404
+    # the team's leader and a member who may not make clinical decisions see it too
+    for persona in ("team_leader", "team_mentor"):
+        client.force_login(getattr(world, persona))
+        assert client.get(_url(resident)).status_code == 200, persona
 
 
 def test_escaped_text(client, world):

@@ -21,7 +21,8 @@ def test_register_resident_with_cpr(world, client):
     cpr = make_cpr(datetime.date(1975, 6, 30))
     response = post(client, identifier=cpr)
     identifier = ResidentIdentifier.objects.get(value=cpr)
-    assert response["Location"] == reverse("residents:detail", args=[identifier.resident_id])
+    move = identifier.resident.moves.get()
+    assert response["Location"] == reverse("residents:move_detail", args=[move.pk])
     assert identifier.resident.birth_date == datetime.date(1975, 6, 30)
     assert identifier.resident.residences.get().facility == world.facility_a1
 
@@ -39,8 +40,9 @@ def test_replacement_number_needs_matching_birth_date(world, client):
     assert identifier.kind == "ecpr_national"
 
 
-def test_moving_resident_closes_old_residence(world, client):
-    """A resident moving from Strandly (team B) to Egely: the old facility loses sight of them."""
+def test_registering_another_facilitys_resident_moves_nobody(world, client):
+    """A resident of Strandly (team B) typed in at Egely: a proposal, not a move (the move
+    itself is residents/tests/test_moves.py)."""
     client.force_login(world.housing_staff)
     resident = world.resident_other_team
     cpr = resident.identifiers.get().value
@@ -48,11 +50,11 @@ def test_moving_resident_closes_old_residence(world, client):
         client, identifier=cpr, first_name=resident.first_name, last_name=resident.last_name
     )
     assert response.status_code == 302
-    residences = Residence.objects.filter(resident=resident).order_by("moved_in", "id")
-    assert [r.facility for r in residences] == [world.facility_b1, world.facility_a1]
-    assert residences[0].moved_out == TODAY
-    client.force_login(world.other_housing_staff)
+    residences = Residence.objects.filter(resident=resident)
+    assert [(r.facility, r.moved_out) for r in residences] == [(world.facility_b1, None)]
     assert client.get(reverse("residents:detail", args=[resident.pk])).status_code == 404
+    client.force_login(world.other_housing_staff)
+    assert client.get(reverse("residents:detail", args=[resident.pk])).status_code == 200
 
 
 def test_housing_staff_see_contacts_but_not_referral(world, client):

@@ -1,7 +1,8 @@
 """Two-factor sign-in in a real browser.
 
-1. A user signing in for the first time sets up an authenticator app: the page shows the key
-   (and a QR code); the code computed from the shown key confirms it and the start page opens.
+1. A user signing in for the first time sets up an authenticator app with the activation code
+   their leader issued: the page shows the key (and a QR code); the code computed from the
+   shown key confirms it and the start page opens.
 2. A wrong code is refused with a Danish message and the code page stays.
 """
 
@@ -40,11 +41,17 @@ def enter_password(page: Page, user) -> None:
 
 
 def test_first_login_sets_up_the_authenticator(page: Page, live_world):
+    from accounts.services import activation_issue
+
     nurse = live_world.team_nurse
+    code = activation_issue(user=live_world.team_leader, target=nurse).code  # from the leader
     enter_password(page, nurse)
 
     expect(page.get_by_role("heading", name="Sæt autentificeringsapp op")).to_be_visible()
     expect(page.get_by_role("navigation", name="Hovedmenu")).to_have_count(0)
+    page.get_by_role("button", name="Fortsæt").click()  # the password alone is not enough
+    expect(page.get_by_role("alert")).to_contain_text("Skriv aktiveringskoden, du har fået.")
+    page.get_by_label("Aktiveringskode").fill(code)
     page.get_by_role("button", name="Fortsæt").click()
 
     expect(page.get_by_role("img", name="QR-kode til autentificeringsappen")).to_be_visible()

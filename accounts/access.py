@@ -1,0 +1,193 @@
+"""The policy of staff accounts: who may see, change and activate which user.
+
+- A superuser: every account.
+- A region administrator sees the accounts of their own region(s): users whose administering
+  region (``User.region``) is theirs or who hold a membership in a team, facility, ward or the
+  region itself. They change, reset the password or the authenticator of, deactivate, delete
+  and issue activation codes for those accounts only if the account belongs to no other
+  region. Never other staff or superuser accounts, never their own.
+- The leader of a team or facility sees its members and issues activation codes for them
+  (the first authenticator), nothing more.
+
+Views, the admin and the services ask this module; none re-derives the rule.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from organisation.access import principal_for
+
+from .models import User
+
+VIEW = "view"  # see the account (admin list, leader's activation page)
+MANAGE = "manage"  # change it, its password and authenticator; deactivate or delete it
+ACTIVATE = "activate"  # issue a one-time activation code for the first authenticator
+ACTIONS = (VIEW, MANAGE, ACTIVATE)
+
+
+def visible(user) -> QuerySet[User]:
+    """The accounts ``user`` may see as an administrator or leader."""
+    return _users(_visible_q(user))
+
+
+def manageable(user) -> QuerySet[User]:
+    """The accounts ``user`` may change (password, authenticator, status, deletion)."""
+    return _users(_manageable_q(user))
+
+
+def activatable(user) -> QuerySet[User]:
+    """The accounts ``user`` may issue an activation code for: those they manage as an
+    administrator and the members of the teams and facilities they lead."""
+    return _users(_activatable_q(user))
+
+
+_CONDITIONS = {}  # filled below: action -> user -> Q
+
+
+def get_for_user(user, pk, *, action: str) -> User:
+    """The account ``pk`` for ``action``: Http404 if ``user`` may not see it (existence must
+    not leak), PermissionDenied if they may see it but not do ``action``."""
+    if action not in _CONDITIONS:
+        raise ValueError(f"unknown user action {action!r}")
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    seen = _users(_visible_q(user) | _activatable_q(user)).filter(pk=pk).first()
+    if seen is None:
+        raise Http404
+    if action != VIEW and not _users(_CONDITIONS[action](user)).filter(pk=pk).exists():
+        raise PermissionDenied
+    return seen
+
+
+def can(user, action: str, target) -> bool:
+    """May ``user`` do ``action`` to the account ``target`` (for templates and menus)?"""
+    if action not in _CONDITIONS:
+        raise ValueError(f"unknown user action {action!r}")
+    if target is None or target.pk is None:
+        return False
+    return _users(_CONDITIONS[action](user)).filter(pk=target.pk).exists()
+
+
+def _users(condition: Q) -> QuerySet[User]:
+    return User.objects.filter(condition)
+
+
+_NOBODY = Q(pk__in=[])
+
+
+def _visible_q(user) -> Q:
+    if not _acting(user):
+        return _NOBODY
+    if user.is_superuser:
+        return Q()
+    return (_in_admin_regions(user) | _led_members(user)) & _ordinary()
+
+
+def _manageable_q(user) -> Q:
+    if not _acting(user):
+        return _NOBODY
+    if user.is_superuser:
+        return Q()
+    regions = principal_for(user).admin_region_ids
+    if not regions:
+        return _NOBODY
+    return (
+        _in_admin_regions(user)
+        & _ordinary()
+        & ~Q(region__in=_other_regions(regions))
+        & ~Q(pk__in=_member_ids_outside_regions(regions))
+        & ~Q(pk=user.pk)
+    )
+
+
+def _activatable_q(user) -> Q:
+    if not _acting(user):
+        return _NOBODY
+    if user.is_superuser:
+        return ~Q(pk=user.pk)
+    return _manageable_q(user) | (_led_members(user) & _ordinary() & ~Q(pk=user.pk))
+
+
+_CONDITIONS.update({VIEW: _visible_q, MANAGE: _manageable_q, ACTIVATE: _activatable_q})
+
+
+def may_issue_activations(user) -> bool:
+    """Does ``user`` lead a team or facility (the leader's activation page)?"""
+    p = principal_for(user)
+    return bool(p.leader_team_ids or p.leader_facility_ids)
+
+
+# --- building blocks ------------------------------------------------------------------------
+
+
+def _acting(user) -> bool:
+    return user is not None and user.is_authenticated and user.is_active
+
+
+def _ordinary() -> Q:
+    """Accounts without admin rights (region admins manage neither staff nor superusers)."""
+    return Q(is_staff=False, is_superuser=False)
+
+
+def _in_admin_regions(user) -> Q:
+    regions = principal_for(user).admin_region_ids
+    if not regions:
+        return _NOBODY
+    return Q(region__in=regions) | Q(pk__in=_member_ids_in_regions(regions))
+
+
+def _other_regions(region_ids):
+    from organisation.models import Region
+
+    return Region.objects.exclude(pk__in=region_ids).values("pk")
+
+
+def _led_members(user) -> Q:
+    p = principal_for(user)
+    if not p.leader_team_ids and not p.leader_facility_ids:
+        return _NOBODY
+    return Q(
+        pk__in=_member_ids_of_units(team_ids=p.leader_team_ids, facility_ids=p.leader_facility_ids)
+    )
+
+
+# --- membership look-ups ----------------------------------------------------------------------
+# TO MOVE to organisation.access (the one module that reads Membership): these three queries
+# are the only place in accounts/ that reads memberships.
+
+
+def _memberships():
+    from organisation.models import Membership
+
+    return Membership.objects.filter(is_active=True)
+
+
+def _region_q(region_ids) -> Q:
+    return (
+        Q(team__region__in=region_ids)
+        | Q(facility__region__in=region_ids)
+        | Q(ward__region__in=region_ids)
+        | Q(region__in=region_ids)
+    )
+
+
+def _member_ids_in_regions(region_ids):
+    """Users with an active membership (confirmed or proposed) in these regions."""
+    return _memberships().filter(_region_q(region_ids)).values("user_id")
+
+
+def _member_ids_outside_regions(region_ids):
+    """Users with an active membership in a region other than these."""
+    return _memberships().filter(_region_q(_other_regions(region_ids))).values("user_id")
+
+
+def _member_ids_of_units(*, team_ids, facility_ids):
+    """Users with an active membership in these teams or facilities."""
+    return (
+        _memberships().filter(Q(team__in=team_ids) | Q(facility__in=facility_ids)).values("user_id")
+    )

@@ -1,0 +1,258 @@
+"""Granting, proposing, confirming, changing and ending memberships.
+
+Every service asks the membership policy (``organisation.access``) itself, so a direct call
+by someone who may not do it raises PermissionDenied (or Http404 where they may not see the
+membership), and writes exactly one audit row (purpose: administration, no resident) and one
+history row (``MembershipEvent``, shown to the team's or facility's leader) in the same
+transaction.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.models import Action, Purpose
+from audit.services import record
+from btt.errors import TransitionError
+
+from . import access
+from .models import (
+    FACILITY_ROLES,
+    TEAM_ROLES,
+    Membership,
+    MembershipEvent,
+    MembershipEventKind,
+    MembershipStatus,
+    Profession,
+    Role,
+)
+
+
+def _scope_detail(m: Membership) -> dict:
+    kind = (
+        "team" if m.team_id else "facility" if m.facility_id else "ward" if m.ward_id else "region"
+    )
+    return {"scope": kind, "scope_id": m.team_id or m.facility_id or m.ward_id or m.region_id}
+
+
+def _log(*, user, m: Membership, kind: str, action: Action, detail: dict | None = None) -> None:
+    """One history row and one audit row for one step (codes and ids only, never names)."""
+    detail = {
+        "event": f"membership_{kind}",
+        "for_user_id": m.user_id,
+        **_scope_detail(m),
+        **(detail or {}),
+    }
+    MembershipEvent(membership=m, by=user, kind=kind, detail=detail).save(force_insert=True)
+    record(user=user, action=action, obj=m, purpose=Purpose.ADMINISTRATION, detail=detail)
+
+
+def _validate_new(*, for_user, role, profession, scope: dict) -> None:
+    if for_user is None or not for_user.is_active:
+        raise ValidationError({"user": _("Brugeren findes ikke eller er deaktiveret.")})
+    if role not in Role.values:
+        raise ValidationError({"role": _("Vælg en rolle.")})
+    if profession not in Profession.values:
+        raise ValidationError({"profession": _("Vælg en faggruppe.")})
+    if not access.scope_matches(role, **scope):
+        raise ValidationError(
+            _("Rollen passer ikke til det valgte team, botilbud, sengeafsnit eller region.")
+        )
+    region_id = access.region_id_of(**scope)
+    if not access.users_in_regions([region_id]).filter(pk=for_user.pk).exists():
+        raise ValidationError(
+            {"user": _("Der findes ingen bruger med dette brugernavn i regionen.")}
+        )
+    duplicate = Membership.objects.filter(
+        user=for_user,
+        role=role,
+        profession=profession,
+        is_active=True,
+        status__in=(MembershipStatus.PENDING, MembershipStatus.CONFIRMED),
+        **scope,
+    )
+    if duplicate.exists():
+        raise ValidationError(
+            _("Brugeren har allerede denne rolle her (eller et forslag om den venter).")
+        )
+
+
+def _scope(team, facility, ward, region) -> dict:
+    return {"team": team, "facility": facility, "ward": ward, "region": region}
+
+
+@transaction.atomic
+def membership_grant(
+    *, user, for_user, role: str, profession: str, team=None, facility=None, ward=None, region=None
+) -> Membership:
+    """Give ``for_user`` a role in force at once: the leader of a team or facility in their
+    unit, a region administrator a ward membership, a superuser a region administrator."""
+    scope = _scope(team, facility, ward, region)
+    if not access.can_grant_membership(user, for_user=for_user, role=role, **scope):
+        raise PermissionDenied
+    _validate_new(for_user=for_user, role=role, profession=profession, scope=scope)
+    now = timezone.now()
+    m = Membership(
+        user=for_user,
+        role=role,
+        profession=profession,
+        status=MembershipStatus.CONFIRMED,
+        confirmed_by=user,
+        confirmed_at=now,
+        **scope,
+    )
+    m.save(force_insert=True)
+    _log(
+        user=user,
+        m=m,
+        kind=MembershipEventKind.GRANTED,
+        action=Action.CREATE,
+        detail={"role": role, "profession": profession},
+    )
+    return m
+
+
+@transaction.atomic
+def membership_propose(
+    *, user, for_user, role: str, profession: str, team=None, facility=None
+) -> Membership:
+    """A region administrator proposes a team or facility membership; it grants nothing until
+    the leader of that team or facility confirms it."""
+    scope = _scope(team, facility, None, None)
+    if not access.can_propose_membership(
+        user, for_user=for_user, role=role, team=team, facility=facility
+    ):
+        raise PermissionDenied
+    _validate_new(for_user=for_user, role=role, profession=profession, scope=scope)
+    m = Membership(
+        user=for_user,
+        role=role,
+        profession=profession,
+        status=MembershipStatus.PENDING,
+        proposed_by=user,
+        **scope,
+    )
+    m.save(force_insert=True)
+    _log(
+        user=user,
+        m=m,
+        kind=MembershipEventKind.PROPOSED,
+        action=Action.CREATE,
+        detail={"role": role, "profession": profession},
+    )
+    return m
+
+
+def _locked(user, membership: Membership, action: str) -> Membership:
+    """The membership, locked, re-read through the policy (404 / 403)."""
+    Membership.objects.select_for_update().filter(pk=membership.pk).first()
+    return access.get_membership_for_user(user, membership.pk, action=action)
+
+
+@transaction.atomic
+def membership_confirm(*, user, membership: Membership) -> Membership:
+    m = _locked(user, membership, access.MEMBERSHIP_CONFIRM)
+    m.status = MembershipStatus.CONFIRMED
+    m.confirmed_by = user
+    m.confirmed_at = timezone.now()
+    m.save(update_fields=["status", "confirmed_by", "confirmed_at"])
+    _log(
+        user=user,
+        m=m,
+        kind=MembershipEventKind.CONFIRMED,
+        action=Action.TRANSITION,
+        detail={"to": MembershipStatus.CONFIRMED.value},
+    )
+    return m
+
+
+@transaction.atomic
+def membership_reject(*, user, membership: Membership) -> Membership:
+    m = _locked(user, membership, access.MEMBERSHIP_REJECT)
+    m.status = MembershipStatus.REJECTED
+    m.is_active = False
+    m.ended_at = timezone.now()
+    m.save(update_fields=["status", "is_active", "ended_at"])
+    _log(
+        user=user,
+        m=m,
+        kind=MembershipEventKind.REJECTED,
+        action=Action.TRANSITION,
+        detail={"to": MembershipStatus.REJECTED.value},
+    )
+    return m
+
+
+@transaction.atomic
+def membership_change(
+    *,
+    user,
+    membership: Membership,
+    role: str | None = None,
+    profession: str | None = None,
+    is_active: bool | None = None,
+) -> Membership:
+    """Change role (within the same team or facility), profession or activation. Only who may
+    grant the membership may change it: a new profession or role can open other data."""
+    m = _locked(user, membership, access.MEMBERSHIP_CHANGE)
+    changes: dict[str, tuple] = {}
+    if role is not None and role != m.role:
+        same_kind = (m.role in TEAM_ROLES and role in TEAM_ROLES) or (
+            m.role in FACILITY_ROLES and role in FACILITY_ROLES
+        )
+        if not same_kind:
+            raise ValidationError(
+                {"role": _("Rollen kan kun skiftes inden for samme team eller botilbud.")}
+            )
+        if not access.can_grant_membership(
+            user, for_user=m.user, role=role, team=m.team, facility=m.facility
+        ):
+            raise PermissionDenied
+        changes["role"] = (m.role, role)
+        m.role = role
+    if profession is not None and profession != m.profession:
+        if profession not in Profession.values:
+            raise ValidationError({"profession": _("Vælg en faggruppe.")})
+        changes["profession"] = (m.profession, profession)
+        m.profession = profession
+    if is_active is not None and is_active != m.is_active:
+        changes["is_active"] = (m.is_active, is_active)
+        m.is_active = is_active
+        m.ended_at = None if is_active else timezone.now()
+    if not changes:
+        raise ValidationError(_("Der er intet ændret."), code="unchanged")
+    fields = list(changes)
+    if "is_active" in changes:
+        fields.append("ended_at")
+    m.save(update_fields=fields)
+    _log(
+        user=user,
+        m=m,
+        kind=MembershipEventKind.CHANGED,
+        action=Action.UPDATE,
+        detail={"changes": {k: list(v) for k, v in changes.items()}},
+    )
+    return m
+
+
+@transaction.atomic
+def membership_end(*, user, membership: Membership) -> Membership:
+    """End a membership in force: it grants nothing from the next request on. The row and
+    its history stay."""
+    m = _locked(user, membership, access.MEMBERSHIP_END)
+    if not m.is_active:
+        raise TransitionError(_("Tilknytningen er allerede afsluttet."), code="ended")
+    m.is_active = False
+    m.ended_at = timezone.now()
+    m.save(update_fields=["is_active", "ended_at"])
+    _log(
+        user=user,
+        m=m,
+        kind=MembershipEventKind.ENDED,
+        action=Action.TRANSITION,
+        detail={"to": "ended"},
+    )
+    return m

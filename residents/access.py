@@ -1,0 +1,212 @@
+"""The resident policy: who may see a resident, who acts for them, and who may see or decide a
+move between facilities. Views, services and templates ask this module; none re-derive it.
+
+- VIEW: ``residents.selectors.residents_visible_to`` (team staff: residents with a course,
+  referral or concern in their team, and an emergency access; housing staff: residents living
+  at their facility now).
+- ACT (act for the resident: record a move, confirm or reject a proposed move or a held
+  referral): housing staff of the facility the resident lives at now, and members of the team
+  with the resident's active course. Emergency access never acts.
+- Moves: the proposing facility's staff see their own proposals (only what they typed); whoever
+  may see the resident sees its moves; deciders act for the resident (when nobody does, a team
+  that can see the resident decides) and never decide their own proposal.
+
+Knowing a CPR number or a name is never a permission: registration and referral look numbers up
+with ``residents.selectors.resident_by_identifier`` and then ask this module.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from audit.denials import resident_forbidden, resident_not_found
+from organisation.access import (
+    FACILITY_STAFF,
+    TEAM_MEMBER,
+    can_facility,
+    can_team,
+    principal_for,
+)
+
+from .models import Move, Residence, Resident
+from .selectors import (
+    current_residence,
+    residents_visible_to,
+    team_residents_of,
+    with_current_details,
+)
+
+VIEW = "view"
+ACT = "act"
+# actions on a move
+MOVE_VIEW = "view"
+MOVE_DECIDE = "decide"
+
+
+# --- residents ------------------------------------------------------------------------------
+
+
+def visible(user) -> QuerySet[Resident]:
+    return residents_visible_to(user)
+
+
+def acted_for(user) -> QuerySet[Resident]:
+    """Residents the user acts for (see module docstring)."""
+    from courses.models import Course, CourseStatus
+
+    p = principal_for(user)
+    condition = Q()
+    if p.facility_ids:
+        condition |= Q(
+            pk__in=Residence.objects.filter(
+                facility_id__in=p.facility_ids, moved_out__isnull=True
+            ).values("resident_id")
+        )
+    if p.team_ids:
+        condition |= Q(
+            pk__in=Course.objects.filter(team_id__in=p.team_ids, status=CourseStatus.ACTIVE).values(
+                "resident_id"
+            )
+        )
+    if not condition:
+        return Resident.objects.none()
+    return Resident.objects.filter(condition)
+
+
+def sees_through_own_team(user, resident) -> bool:
+    """Visible through the user's own team or facility (not only through emergency access)."""
+    p = principal_for(user)
+    if p.team_ids and team_residents_of(p.team_ids).filter(pk=resident.pk).exists():
+        return True
+    residence = current_residence(resident)
+    return residence is not None and can_facility(p, FACILITY_STAFF, residence.facility)
+
+
+def can(user, action: str, resident) -> bool:
+    if action == VIEW:
+        return residents_visible_to(user).filter(pk=resident.pk).exists()
+    if action == ACT:
+        return _acts_for(user, resident)
+    raise ValueError(f"unknown resident action {action!r}")
+
+
+def get_for_user(user, pk: int, *, action: str = VIEW) -> Resident:
+    """404 unless the user may see the resident; 403 if they may see but not do ``action``."""
+    resident = with_current_details(residents_visible_to(user)).filter(pk=pk).first()
+    if resident is None:
+        raise resident_not_found(pk)
+    if action != VIEW and not can(user, action, resident):
+        raise resident_forbidden(pk)
+    return resident
+
+
+def ensure(user, action: str, resident) -> None:
+    """For services: the same answer as ``get_for_user`` for an object already in hand."""
+    if not can(user, VIEW, resident):
+        raise resident_not_found(resident.pk)
+    if action != VIEW and not can(user, action, resident):
+        raise resident_forbidden(resident.pk)
+
+
+def _acts_for(user, resident) -> bool:
+    from courses.models import Course, CourseStatus
+
+    p = principal_for(user)
+    residence = current_residence(resident)
+    if residence is not None and can_facility(p, FACILITY_STAFF, residence.facility):
+        return True
+    course = Course.objects.filter(resident=resident, status=CourseStatus.ACTIVE).first()
+    return course is not None and can_team(p, TEAM_MEMBER, course.team_id)
+
+
+def nobody_acts_for(resident) -> bool:
+    """No current residence and no active course: nobody acts for the resident."""
+    from courses.models import Course, CourseStatus
+
+    return (
+        current_residence(resident) is None
+        and not Course.objects.filter(resident=resident, status=CourseStatus.ACTIVE).exists()
+    )
+
+
+# --- moves ----------------------------------------------------------------------------------
+
+
+def moves_visible(user) -> QuerySet[Move]:
+    p = principal_for(user)
+    condition = Q(resident__in=residents_visible_to(user))
+    if p.facility_ids:
+        condition |= Q(to_facility_id__in=p.facility_ids)
+    return Move.objects.filter(condition)
+
+
+def can_move(user, action: str, move: Move) -> bool:
+    if action == MOVE_VIEW:
+        return moves_visible(user).filter(pk=move.pk).exists()
+    if action == MOVE_DECIDE:
+        if move.created_by_id == user.pk:
+            return False  # nobody confirms their own proposal
+        if _acts_for(user, move.resident):
+            return True
+        # nobody acts for the resident: a team that has them in its records decides
+        return nobody_acts_for(move.resident) and can_team_see(user, move.resident)
+    raise ValueError(f"unknown move action {action!r}")
+
+
+def can_team_see(user, resident) -> bool:
+    p = principal_for(user)
+    return bool(p.team_ids) and team_residents_of(p.team_ids).filter(pk=resident.pk).exists()
+
+
+def shows_resident(user, move: Move) -> bool:
+    """May the page of this move show the resident, or only what the proposer typed?"""
+    return can(user, VIEW, move.resident)
+
+
+def get_move_for_user(user, pk: int, *, action: str = MOVE_VIEW) -> Move:
+    move = (
+        moves_visible(user)
+        .select_related("resident", "from_facility", "to_facility", "created_by", "decided_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if move is None:
+        raise resident_not_found(
+            Move.objects.filter(pk=pk).values_list("resident_id", flat=True).first()
+        )
+    if action != MOVE_VIEW and not can_move(user, action, move):
+        raise resident_forbidden(move.resident_id)
+    return move
+
+
+def ensure_move(user, action: str, move: Move) -> None:
+    if not can_move(user, MOVE_VIEW, move):
+        raise resident_not_found(move.resident_id)
+    if action != MOVE_VIEW and not can_move(user, action, move):
+        raise resident_forbidden(move.resident_id)
+
+
+def moves_to_decide(user) -> QuerySet[Move]:
+    """Open proposals for residents the user acts for (not their own proposals)."""
+    from .models import MoveStatus
+
+    return (
+        Move.objects.filter(status=MoveStatus.PROPOSED, resident__in=acted_for(user))
+        .exclude(created_by=user)
+        .select_related("resident", "from_facility", "to_facility")
+    )
+
+
+def own_proposals(user) -> QuerySet[Move]:
+    """Moves into the user's own facilities (their proposals and registrations)."""
+    p = principal_for(user)
+    if not p.facility_ids:
+        return Move.objects.none()
+    return Move.objects.filter(to_facility_id__in=p.facility_ids)
+
+
+def own_facilities(user):
+    """The facilities where the user is housing staff (where they register residents)."""
+    from organisation.models import Facility
+
+    return Facility.objects.filter(pk__in=principal_for(user).facility_ids).order_by("name")
