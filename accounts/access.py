@@ -18,7 +18,12 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from organisation.access import principal_for
+from organisation.access import (
+    principal_for,
+    user_ids_in_regions,
+    user_ids_of_units,
+    user_ids_outside_regions,
+)
 
 from .models import User
 
@@ -99,8 +104,8 @@ def _manageable_q(user) -> Q:
     return (
         _in_admin_regions(user)
         & _ordinary()
-        & ~Q(region__in=_other_regions(regions))
-        & ~Q(pk__in=_member_ids_outside_regions(regions))
+        & (Q(region__isnull=True) | Q(region__in=regions))
+        & ~Q(pk__in=user_ids_outside_regions(regions))
         & ~Q(pk=user.pk)
     )
 
@@ -118,8 +123,7 @@ _CONDITIONS.update({VIEW: _visible_q, MANAGE: _manageable_q, ACTIVATE: _activata
 
 def may_issue_activations(user) -> bool:
     """Does ``user`` lead a team or facility (the leader's activation page)?"""
-    p = principal_for(user)
-    return bool(p.leader_team_ids or p.leader_facility_ids)
+    return principal_for(user).is_leader
 
 
 # --- building blocks ------------------------------------------------------------------------
@@ -138,13 +142,7 @@ def _in_admin_regions(user) -> Q:
     regions = principal_for(user).admin_region_ids
     if not regions:
         return _NOBODY
-    return Q(region__in=regions) | Q(pk__in=_member_ids_in_regions(regions))
-
-
-def _other_regions(region_ids):
-    from organisation.models import Region
-
-    return Region.objects.exclude(pk__in=region_ids).values("pk")
+    return Q(region__in=regions) | Q(pk__in=user_ids_in_regions(regions))
 
 
 def _led_members(user) -> Q:
@@ -152,42 +150,5 @@ def _led_members(user) -> Q:
     if not p.leader_team_ids and not p.leader_facility_ids:
         return _NOBODY
     return Q(
-        pk__in=_member_ids_of_units(team_ids=p.leader_team_ids, facility_ids=p.leader_facility_ids)
-    )
-
-
-# --- membership look-ups ----------------------------------------------------------------------
-# TO MOVE to organisation.access (the one module that reads Membership): these three queries
-# are the only place in accounts/ that reads memberships.
-
-
-def _memberships():
-    from organisation.models import Membership
-
-    return Membership.objects.filter(is_active=True)
-
-
-def _region_q(region_ids) -> Q:
-    return (
-        Q(team__region__in=region_ids)
-        | Q(facility__region__in=region_ids)
-        | Q(ward__region__in=region_ids)
-        | Q(region__in=region_ids)
-    )
-
-
-def _member_ids_in_regions(region_ids):
-    """Users with an active membership (confirmed or proposed) in these regions."""
-    return _memberships().filter(_region_q(region_ids)).values("user_id")
-
-
-def _member_ids_outside_regions(region_ids):
-    """Users with an active membership in a region other than these."""
-    return _memberships().filter(_region_q(_other_regions(region_ids))).values("user_id")
-
-
-def _member_ids_of_units(*, team_ids, facility_ids):
-    """Users with an active membership in these teams or facilities."""
-    return (
-        _memberships().filter(Q(team__in=team_ids) | Q(facility__in=facility_ids)).values("user_id")
+        pk__in=user_ids_of_units(team_ids=p.leader_team_ids, facility_ids=p.leader_facility_ids)
     )

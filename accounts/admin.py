@@ -19,8 +19,9 @@ from organisation.access import principal_for
 from organisation.models import Region
 
 from . import access
+from .codes import ACTIVATION_LIFETIME
 from .models import User
-from .services import ACTIVATION_LIFETIME, activation_issue, totp_devices_reset
+from .services import activation_issue, totp_devices_reset
 
 
 @admin.register(User)

@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from btt.forms import Form
 
+from . import codes
+
 _TOKEN = re.compile(r"^[0-9]{6}$")
 
 
@@ -61,15 +63,13 @@ class ActivationCodeForm(Form):
     )
 
     def clean_code(self):
-        from .services import activation_code_is_well_formed, activation_code_normalise
-
         code = self.cleaned_data["code"]
-        if not activation_code_is_well_formed(code):
+        if not codes.is_well_formed(code):
             raise forms.ValidationError(
                 _("Aktiveringskoden skal være tolv bogstaver og tal, fx ABCD-EFGH-JKMN."),
                 code="format",
             )
-        return activation_code_normalise(code)
+        return codes.normalise(code)
 
 
 class IssueActivationForm(Form):

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import datetime
-import hashlib
 import logging
 import re
-import secrets
 from base64 import b32encode
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -21,6 +18,12 @@ from audit.models import Action, Purpose
 from audit.services import record
 
 from . import access
+from .codes import (
+    build_activation,
+    code_display,
+    code_matches,
+    new_code,
+)
 from .models import Activation, User
 from .security import log_event
 
@@ -112,46 +115,7 @@ def totp_devices_reset(*, user, target) -> int:
 
 # --- activation codes for the first authenticator ----------------------------------------
 
-ACTIVATION_LIFETIME = datetime.timedelta(hours=72)
 ACTIVATION_MAX_FAILURES = 5
-# 12 characters without look-alikes (0/O, 1/I/L): 31**12, about 2**59 codes.
-ACTIVATION_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-ACTIVATION_LENGTH = 12
-_ACTIVATION_FORMAT = re.compile(r"^[A-Z0-9]{12}$")
-
-
-def activation_code_normalise(text: str) -> str:
-    """What the user typed, as stored: upper case, without spaces and hyphens."""
-    return re.sub(r"[\s\-]", "", str(text or "")).upper()
-
-
-def activation_code_is_well_formed(text: str) -> bool:
-    return bool(_ACTIVATION_FORMAT.match(activation_code_normalise(text)))
-
-
-def activation_code_display(code: str) -> str:
-    """ABCD-EFGH-JKMN: in groups of four, as shown to the issuer."""
-    code = activation_code_normalise(code)
-    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
-
-
-def _activation_hash(salt: str, code: str) -> str:
-    return hashlib.sha256(f"{salt}:{activation_code_normalise(code)}".encode()).hexdigest()
-
-
-def activation_build(target, code: str, *, issued_by=None, now=None, lifetime=None) -> Activation:
-    """An unsaved activation of ``code`` for ``target`` (the hash only). For the services
-    below and the demo data; anything else issues codes through ``activation_issue``."""
-    now = now or timezone.now()
-    salt = secrets.token_hex(16)
-    return Activation(
-        user=target,
-        issued_by=issued_by,
-        issued_at=now,
-        expires_at=now + (lifetime or ACTIVATION_LIFETIME),
-        salt=salt,
-        code_hash=_activation_hash(salt, code),
-    )
 
 
 @dataclass(frozen=True)
@@ -195,8 +159,8 @@ def _issue(target, *, issued_by) -> IssuedActivation:
     Activation.objects.filter(user=target, used_at__isnull=True, revoked_at__isnull=True).update(
         revoked_at=now
     )
-    code = "".join(secrets.choice(ACTIVATION_ALPHABET) for _i in range(ACTIVATION_LENGTH))
-    activation = activation_build(target, code, issued_by=issued_by, now=now)
+    code = new_code()
+    activation = build_activation(target, code, issued_by=issued_by, now=now)
     activation.save(force_insert=True)
     record(
         user=issued_by,
@@ -210,7 +174,7 @@ def _issue(target, *, issued_by) -> IssuedActivation:
         user=target,
         by_user_id=issued_by.pk if issued_by is not None else "operator",
     )
-    return IssuedActivation(activation=activation, code=activation_code_display(code))
+    return IssuedActivation(activation=activation, code=code_display(code))
 
 
 @dataclass(frozen=True)
@@ -238,14 +202,7 @@ def totp_enrolment_start(*, user, code: str) -> ActivationCheck:
     activations = list(
         Activation.objects.select_for_update().filter(user=user).order_by("-issued_at", "-pk")
     )
-    matched = next(
-        (
-            a
-            for a in activations
-            if constant_time_compare(_activation_hash(a.salt, code), a.code_hash)
-        ),
-        None,
-    )
+    matched = next((a for a in activations if code_matches(a, code)), None)
     if matched is None:
         reason = "wrong"
         live = next((a for a in activations if a.is_live(now)), None)

@@ -1,3 +1,4 @@
+import datetime
 import logging
 from urllib.parse import urlencode
 
@@ -31,12 +32,12 @@ from residents.selectors import facility_residents
 
 from . import access
 from .access import may_issue_activations
+from .codes import ACTIVATION_LIFETIME
 from .forms import ActivationCodeForm, IssueActivationForm, TokenForm
 from .middleware import otp_not_required
 from .security import log_event
 from .selectors import confirmed_totp_device, enrolment_device, members_for_activation
 from .services import (
-    ACTIVATION_LIFETIME,
     TokenCheck,
     activation_issue,
     totp_device_confirm,
@@ -256,10 +257,14 @@ def otp_setup(request):
 # --- activation codes issued by leaders ------------------------------------------------------
 
 
+# Session key: the code just issued, shown once on the next page and removed from the session.
+ISSUED_SESSION_KEY = "btt_issued_activation"
+
+
 @require_http_methods(["GET", "POST"])
 def activations(request):
     """A team's or facility's leader issues one-time activation codes for the first
-    authenticator of their members. A POST issues one and shows it once."""
+    authenticator of their members. A POST issues one; the page after it shows the code once."""
     if not may_issue_activations(request.user):
         raise Http404
     if request.method == "POST":
@@ -270,14 +275,24 @@ def activations(request):
             )
             issued = call_service(form, activation_issue, user=request.user, target=target)
             if issued is not None:
-                context = {"target": target, "issued": issued, "hours": ACTIVATION_HOURS}
-                return render(request, "accounts/activation_issued.html", context)
+                request.session[ISSUED_SESSION_KEY] = {
+                    "name": target.get_full_name() or target.username,
+                    "username": target.username,
+                    "code": issued.code,
+                    "expires_at": issued.activation.expires_at.isoformat(),
+                }
+                return redirect("accounts:activations")
         messages.error(request, " ".join(_error_texts(form)))
         return redirect("accounts:activations")
-    members = members_for_activation(request.user)
-    return render(
-        request, "accounts/activations.html", {"members": members, "hours": ACTIVATION_HOURS}
-    )
+    issued = request.session.pop(ISSUED_SESSION_KEY, None)
+    if issued is not None:
+        issued["expires_at"] = datetime.datetime.fromisoformat(issued["expires_at"])
+    context = {
+        "members": members_for_activation(request.user),
+        "issued": issued,
+        "hours": ACTIVATION_HOURS,
+    }
+    return render(request, "accounts/activations.html", context)
 
 
 def _error_texts(form) -> list[str]:

@@ -10,6 +10,11 @@
 itself when MIGRATION_DATABASE_URL is set). It is idempotent: it takes back anything more than
 the above, also on tables a later migration added.
 
+With MIGRATION_DATABASE_URL set, those two commands make the whole process the owner
+(``act_as_owner``): the default connection logs in as the owner, so a data migration that
+queries without ``.using(schema_editor.connection.alias)`` does not run as the application
+role.
+
 Every statement is composed with ``psycopg.sql`` (identifiers quoted by the driver); role and
 schema names never reach SQL as plain strings.
 """
@@ -18,13 +23,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from psycopg import sql
 
 from .models import AuditEvent
 
-# The connection to the owner role (settings: MIGRATION_DATABASE_URL).
-OWNER_ALIAS = "owner"
 # Tables whose rows are never changed or deleted by the application.
 APPEND_ONLY_MODELS = (AuditEvent,)
 # Tables the application only reads (the migration history is the owner's business).
@@ -54,6 +58,26 @@ class GrantReport:
     app_role: str
     schema: str
     append_only: tuple[str, ...]
+
+
+_app_role_of_this_process: list[str] = []
+
+
+def act_as_owner() -> str | None:
+    """Make this process's default connection log in as the owner role of
+    MIGRATION_DATABASE_URL (same database; settings checked that). Returns the application
+    role's name (DATABASE_URL's user), or None when MIGRATION_DATABASE_URL is not set.
+    For ``migrate`` and ``grant_app_role`` only; idempotent."""
+    owner = getattr(settings, "MIGRATION_DATABASE", None)
+    if not owner:
+        return None
+    if not _app_role_of_this_process:
+        connection = connections[DEFAULT_DB_ALIAS]
+        _app_role_of_this_process.append(connection.settings_dict["USER"])
+        connection.close()
+        connection.settings_dict["USER"] = owner["USER"]
+        connection.settings_dict["PASSWORD"] = owner["PASSWORD"]
+    return _app_role_of_this_process[0]
 
 
 def append_only_tables() -> tuple[str, ...]:

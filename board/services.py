@@ -207,7 +207,11 @@ STALE = gettext_lazy("En anden har gemt ændringer i indgangen, siden du åbnede
 
 def _lock_for_edit(user, entry: BoardEntry, changes: dict) -> BoardEntry:
     """The entry locked for this transaction, after the policy, its state and the columns."""
-    locked = BoardEntry.objects.select_for_update().select_related("resident").get(pk=entry.pk)
+    locked = (
+        BoardEntry.objects.select_for_update(of=("self",))
+        .select_related("resident")
+        .get(pk=entry.pk)
+    )
     access.entries.require(user, access.EDIT, locked)
     if locked.status != EntryStatus.ACTIVE:
         raise TransitionError(
@@ -347,7 +351,11 @@ def board_entry_end(
     ended_on: datetime.date | None = None,
 ) -> BoardEntry:
     """Take the resident off the board; how the effort was ended with the resident is required."""
-    locked = BoardEntry.objects.select_for_update().select_related("resident").get(pk=entry.pk)
+    locked = (
+        BoardEntry.objects.select_for_update(of=("self",))
+        .select_related("resident")
+        .get(pk=entry.pk)
+    )
     access.entries.require(user, access.EDIT, locked)
     if locked.status != EntryStatus.ACTIVE:
         raise TransitionError(_("Beboeren er allerede taget af tavlen."), code="ended")

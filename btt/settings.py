@@ -57,21 +57,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
 # Two PostgreSQL roles (docs/database-roles.md): DATABASE_URL is the application's role, which
 # may only INSERT and SELECT audit rows; MIGRATION_DATABASE_URL, set only where migrations run,
-# is the owner of the tables, same database. `manage.py migrate` then connects as the owner
-# (alias "owner", audit/roles.py) and grants the application role its privileges afterwards.
+# is the owner of the tables in the same database. With it, `manage.py migrate` and
+# `grant_app_role` connect as the owner and grant the application role its privileges.
+MIGRATION_DATABASE = None
 _migration_url = env_str("MIGRATION_DATABASE_URL")
 if _migration_url:
     if not _migration_url.startswith(("postgres://", "postgresql://")):
         raise ImproperlyConfigured("MIGRATION_DATABASE_URL must be a postgres:// URL.")
-    DATABASES["owner"] = dj_database_url.parse(_migration_url, conn_max_age=0)
+    MIGRATION_DATABASE = dj_database_url.parse(_migration_url, conn_max_age=0)
     _where = [
-        (d["ENGINE"], d["NAME"], d["HOST"], str(d["PORT"] or 5432)) for d in DATABASES.values()
+        (d["ENGINE"], d["NAME"], d["HOST"], str(d["PORT"] or 5432))
+        for d in (DATABASES["default"], MIGRATION_DATABASE)
     ]
     if _where[0] != _where[1]:
         raise ImproperlyConfigured(
             "MIGRATION_DATABASE_URL must name the same PostgreSQL database as DATABASE_URL."
         )
-    DATABASES["owner"]["TEST"] = {"MIRROR": "default"}  # tests run on one test database
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [

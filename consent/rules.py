@@ -43,7 +43,7 @@ def in_force(
     """Given on or before ``day``, not withdrawn, not lapsed (it lapses ON ``expires_on``)."""
     if withdrawn_at is not None or given_on > day:
         return False
-    return expires_on is None or day <= expires_on
+    return expires_on is None or day < expires_on
 
 
 def active_q(day: datetime.date | None = None, prefix: str = "") -> Q:

@@ -14,6 +14,7 @@ concern about them). Views, services and templates ask this module; none re-deri
   facility they live at, or the team with their active course) CONFIRMs it.
 - RAISE_CONCERN: housing staff of the facility the resident lives at now.
 - LOOKUP: ward staff (has this number an active course, which team, whom to call).
+- REFER_NEW: team staff (the referral form typed with number and name, the visitation queue).
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ CONFIRM = "confirm"  # a held referral, by someone who acts for the resident
 REFER = "refer"  # obj: a resident
 RAISE_CONCERN = "raise_concern"  # obj: a resident
 LOOKUP = "lookup"  # obj: None
+REFER_NEW = "refer_new"  # obj: None; the referral form typed with number and name, the queue
 
 UNCONFIRMED = (ReferralStatus.HELD, ReferralStatus.NOT_CONFIRMED)
 
@@ -69,6 +71,13 @@ _RELATED = {
 
 def visible(user, model: type[Model] = Course) -> QuerySet:
     return _VISIBLE[model](user)
+
+
+def referral_facilities(user):
+    """The facilities a typed referral may name: those the user's teams serve."""
+    from organisation.models import Facility
+
+    return Facility.objects.filter(team_id__in=principal_for(user).team_ids).order_by("name")
 
 
 def held_referrals_to_confirm(user) -> QuerySet[Referral]:
@@ -124,6 +133,8 @@ def can(user, action: str, obj=None) -> bool:
     p = principal_for(user)
     if action == LOOKUP:
         return p.is_ward_staff
+    if action == REFER_NEW:
+        return p.is_team_staff
     if isinstance(obj, Resident):
         if action == REFER:
             return _may_refer(user, obj)

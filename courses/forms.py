@@ -143,10 +143,10 @@ class NewResidentReferralForm(ResidentIdentityForm, ReferralForm):
 
     field_order = ["identifier", "first_name", "last_name", "birth_date", "facility", "moved_in"]
 
-    def __init__(self, *args, team_ids=frozenset(), **kwargs):
+    def __init__(self, *args, facilities=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["facility"].queryset = Facility.objects.filter(team_id__in=team_ids).order_by(
-            "name"
+        self.fields["facility"].queryset = (
+            facilities if facilities is not None else Facility.objects.none()
         )
 
 

@@ -25,14 +25,14 @@ from lib.cpr import ParsedIdentifier
 from organisation.access import TEAM_MEMBER, can_team
 from organisation.models import Facility, Team
 from residents import access as residents_access
-from residents.models import Resident
-from residents.selectors import current_residence, resident_by_identifier
-from residents.services import (
+from residents.identity import (
     identity_mismatch,
+    insert_resident,
     lives_elsewhere,
     names_match,
-    resident_insert,
 )
+from residents.models import Resident
+from residents.selectors import current_residence, resident_by_identifier
 
 from . import access
 from .models import (
@@ -293,7 +293,7 @@ def referral_create_from_identity(
     _check_consent_date(fields["consent_informed_on"], received_on)
     existing = resident_by_identifier(identifier.value)
     if existing is None:
-        resident = resident_insert(
+        resident = insert_resident(
             user=user,
             identifier=identifier,
             first_name=first_name,

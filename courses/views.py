@@ -11,7 +11,7 @@ from audit.models import Action
 from audit.services import record, record_shown
 from btt.errors import StaleVersion
 from btt.forms import call_service
-from organisation.access import principal_for, require
+from organisation.access import require
 from record.kinds import Kind
 from record.selectors import entries_for_resident
 from residents import access as residents_access
@@ -118,9 +118,10 @@ def _referral_kwargs(data):
 def referral_create(request):
     """A referral typed with number and name. The answer is the same whether the number is new
     or belongs to a resident the team may not see (then the referral is held)."""
-    principal = principal_for(request.user)
-    require(principal.is_team_staff)
-    form = NewResidentReferralForm(request.POST or None, team_ids=principal.team_ids)
+    require(access.can(request.user, access.REFER_NEW))
+    form = NewResidentReferralForm(
+        request.POST or None, facilities=access.referral_facilities(request.user)
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         referral = call_service(
@@ -248,7 +249,7 @@ def referral_not_confirm(request, pk: int):
 
 @require_GET
 def visitation_queue(request):
-    require(principal_for(request.user).is_team_staff)
+    require(access.can(request.user, access.REFER_NEW))
     page = Paginator(visitation_queue_selector(request.user), 50).get_page(request.GET.get("side"))
     record_shown(
         user=request.user,

@@ -9,8 +9,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from organisation.access import principal_for
-
 from . import access
 from . import charts as ch
 from .adherence import COVERAGE_DEFINITION, adherence, coverage
@@ -63,12 +61,11 @@ class ChartPanel:
 
 
 def _children(user, scope: Scope) -> list:
-    principal = principal_for(user)
     level = scope.child_level
     rows = []
     for child in scope.children:
-        link = url_for(level, child.pk) if access.can(principal, access.VIEW, level, child) else ""
-        rows.append((child, not access.can(principal, access.EXACT, level, child), link))
+        link = url_for(level, child.pk) if access.can(user, access.VIEW, level, child) else ""
+        rows.append((child, not access.can(user, access.EXACT, level, child), link))
     return rows
 
 
@@ -154,19 +151,18 @@ def _coverage_panel(cov_table: Table, points) -> ChartPanel:
 
 def breadcrumbs(user, scope: Scope) -> list[tuple[str, str]]:
     """(name, link or "") from the region down to the scope, for the levels the user sees."""
-    principal = principal_for(user)
     crumbs = []
     obj = scope.obj
     if scope.level == FACILITY:
         team = obj.team
-        if team is not None and access.can(principal, access.VIEW, TEAM, team):
+        if team is not None and access.can(user, access.VIEW, TEAM, team):
             region = team.region
-            if access.can(principal, access.VIEW, REGION, region):
+            if access.can(user, access.VIEW, REGION, region):
                 crumbs.append((region.name, url_for(REGION, region.pk)))
             crumbs.append((team.name, url_for(TEAM, team.pk)))
     elif scope.level == TEAM:
         region = obj.region
-        if access.can(principal, access.VIEW, REGION, region):
+        if access.can(user, access.VIEW, REGION, region):
             crumbs.append((region.name, url_for(REGION, region.pk)))
     crumbs.append((obj.name, ""))
     return crumbs

@@ -16,10 +16,11 @@ hidden cell in it still has two or more possible values given the relation's tot
 other cells.
 
 Limits: each relation is checked on its own (until nothing changes), not solved together with
-the others as one linear system; when every other cell of a relation is 0 or small there is
-nothing left to hide (4 + 4 months in a quarter of 8 still says both are 4); and differences
-between periods a user chooses (1-31 January against 2-31 January) cannot be protected by
-hiding cells.
+the others as one linear system. Some totals give a hidden cell away whatever else is hidden:
+4 + 4 in a quarter of 8 (both must be 4), or a hidden 1 beside a single 5 in a quarter of 6 (a
+hidden complement is 0 or at least 5, so it is 5); the cell stays "<5" and the total is the
+weak point. Differences between periods a user chooses (1-31 January against 2-31 January)
+cannot be protected by hiding cells.
 """
 
 from __future__ import annotations

@@ -328,3 +328,23 @@ class MembershipEvent(models.Model):
         if self.pk is not None:
             raise RuntimeError("membership history is append-only")
         super().save(*args, **kwargs)
+
+    @property
+    def summary(self) -> str:
+        """What was given or changed, in the users' words (labels of the stored codes)."""
+        labels = {"role": dict(Role.choices), "profession": dict(Profession.choices)}
+        d = self.detail
+        if "changes" in d:
+            parts = []
+            for field, (before, after) in d["changes"].items():
+                if field == "is_active":
+                    parts.append(str(_("genaktiveret") if after else _("deaktiveret")))
+                else:
+                    names = labels.get(field, {})
+                    parts.append(f"{names.get(before, before)} → {names.get(after, after)}")
+            return "; ".join(parts)
+        if "role" in d:
+            return f"{labels['role'].get(d['role'], d['role'])}, " + str(
+                labels["profession"].get(d.get("profession"), d.get("profession", ""))
+            )
+        return ""

@@ -38,6 +38,10 @@ from .selectors import (
 
 VIEW = "view"
 ACT = "act"
+# page-level actions (obj None)
+SEARCH = "search"  # find residents by name or number: team and housing staff
+REGISTER = "register"  # register a resident or propose a move-in: housing staff
+MOVES = "moves"  # the list of moves to decide and proposals made: team and housing staff
 # actions on a move
 MOVE_VIEW = "view"
 MOVE_DECIDE = "decide"
@@ -82,7 +86,12 @@ def sees_through_own_team(user, resident) -> bool:
     return residence is not None and can_facility(p, FACILITY_STAFF, residence.facility)
 
 
-def can(user, action: str, resident) -> bool:
+def can(user, action: str, resident=None) -> bool:
+    if action in (SEARCH, MOVES):
+        p = principal_for(user)
+        return p.is_team_staff or p.is_facility_staff
+    if action == REGISTER:
+        return principal_for(user).is_facility_staff
     if action == VIEW:
         return residents_visible_to(user).filter(pk=resident.pk).exists()
     if action == ACT:

@@ -44,6 +44,7 @@ SOURCES: list[Source] = [
     Source("consent.ConsentScope", "consent__resident_id", ()),
     Source("consent.Consent", "resident_id", ("given_on", "withdrawn_at")),
     Source("emergency.EmergencyAccess", "resident_id", ("started_at",)),
+    Source("residents.Move", "resident_id", ("moved_in", "decided_at")),
     Source("residents.ResidentIdentifier", "resident_id", ("valid_from",)),
     Source("residents.Residence", "resident_id", ("moved_in", "moved_out")),
 ]

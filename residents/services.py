@@ -23,82 +23,13 @@ from audit.models import Action
 from audit.services import record
 from btt.errors import TransitionError
 from lib.cpr import ParsedIdentifier
-from organisation.access import FACILITY_ACT, FACILITY_STAFF, can_facility
+from organisation.access import FACILITY_STAFF, can_facility
 from organisation.models import Facility
 
 from . import access
+from .identity import identity_mismatch, insert_resident, lives_elsewhere, names_match
 from .models import Move, MoveStatus, Residence, Resident, ResidentIdentifier
 from .selectors import current_residence, resident_by_identifier
-
-
-def names_match(resident: Resident, first_name: str, last_name: str) -> bool:
-    return (
-        resident.first_name.strip().casefold() == first_name.strip().casefold()
-        and resident.last_name.strip().casefold() == last_name.strip().casefold()
-    )
-
-
-def identity_mismatch() -> ValidationError:
-    return ValidationError(
-        _(
-            "Nummeret er registreret med et andet navn. Kontrollér nummer og navn; "
-            "er navnet ændret, så kontakt en administrator."
-        ),
-        code="identity_mismatch",
-    )
-
-
-def lives_elsewhere(residence: Residence | None) -> ValidationError:
-    """For a resident the user may see: they live somewhere else than the form chose."""
-    if residence is None:
-        return ValidationError(
-            _(
-                "Beboeren er ikke registreret på et botilbud. Registrér flytningen først "
-                "(»Flytning« på beboerens side); indtil da ændres intet."
-            ),
-            code="move_first",
-        )
-    return ValidationError(
-        _(
-            "Beboeren bor på %(facility)s. Registrér flytningen først (»Flytning« på "
-            "beboerens side); indtil da ændres intet."
-        )
-        % {"facility": residence.facility.name},
-        code="move_first",
-    )
-
-
-def resident_insert(
-    *,
-    user,
-    identifier: ParsedIdentifier,
-    first_name: str,
-    last_name: str,
-    birth_date: datetime.date,
-    facility: Facility,
-    moved_in: datetime.date,
-) -> Resident:
-    """A new resident with a new number, living at ``facility``. Writes no audit row: it runs
-    only inside a service that writes the one row for the whole step (``resident_register``,
-    ``courses.services.referral_create_from_identity``)."""
-    if not can_facility(user, FACILITY_ACT, facility):
-        raise PermissionDenied
-    resident = Resident(
-        first_name=first_name.strip(),
-        last_name=last_name.strip(),
-        birth_date=birth_date,
-        created_by=user,
-    )
-    resident.save(force_insert=True)
-    ResidentIdentifier(
-        resident=resident,
-        kind=identifier.kind.value,
-        value=identifier.value,
-        valid_from=timezone.localdate(),
-        recorded_by=user,
-    ).save(force_insert=True)
-    Residence(resident=resident, facility=facility, moved_in=moved_in).save(force_insert=True)
-    return resident
 
 
 @dataclass(frozen=True)
@@ -133,7 +64,7 @@ def resident_register(
         raise PermissionDenied
     existing = resident_by_identifier(identifier.value)
     if existing is None:
-        resident = resident_insert(
+        resident = insert_resident(
             user=user,
             identifier=identifier,
             first_name=first_name,

@@ -23,6 +23,7 @@ from .forms import (
     ResidentIdentityForm,
     ResidentSearchForm,
 )
+from .identity import names_match
 from .models import MoveStatus
 from .selectors import current_residence, resident_search
 
@@ -30,9 +31,7 @@ from .selectors import current_residence, resident_search
 @require_http_methods(["GET", "POST"])
 def search(request):
     """Search by name or CPR. The query is POSTed so no CPR number or name lands in a URL."""
-    require(
-        principal_for(request.user).is_team_staff or principal_for(request.user).is_facility_staff
-    )
+    require(access.can(request.user, access.SEARCH))
     results, more = None, False
     form = ResidentSearchForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -111,8 +110,8 @@ def detail(request, pk: int):
 def _register(request, *, title: str, intro: str):
     """Registration and a proposal to move in are one step: the answer is the same whether
     the number is new or belongs to a resident the user may not see (a move page)."""
+    require(access.can(request.user, access.REGISTER))
     facility = access.own_facilities(request.user).first()
-    require(facility is not None)
     form = ResidentIdentityForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -184,8 +183,7 @@ def move_record(request, pk: int):
 @require_GET
 def move_list(request):
     """Moves waiting for the user's decision, and the proposals of the user's facility."""
-    principal = principal_for(request.user)
-    require(principal.is_team_staff or principal.is_facility_staff)
+    require(access.can(request.user, access.MOVES))
     to_decide = list(access.moves_to_decide(request.user).order_by("created_at", "id"))
     proposed = list(
         access.own_proposals(request.user)
@@ -200,7 +198,7 @@ def move_list(request):
             "to_decide": to_decide,
             "proposed": proposed,
             "held_referrals": held,
-            "can_propose": principal.is_facility_staff,
+            "can_propose": access.can(request.user, access.REGISTER),
         },
     )
 
@@ -239,9 +237,7 @@ def move_confirm(request, pk: int):
             "move": move,
             "form": form,
             "confirm": True,
-            "names_match": services.names_match(
-                move.resident, move.typed_first_name, move.typed_last_name
-            ),
+            "names_match": names_match(move.resident, move.typed_first_name, move.typed_last_name),
         },
     )
 
@@ -268,8 +264,6 @@ def move_reject(request, pk: int):
             "move": move,
             "form": form,
             "confirm": False,
-            "names_match": services.names_match(
-                move.resident, move.typed_first_name, move.typed_last_name
-            ),
+            "names_match": names_match(move.resident, move.typed_first_name, move.typed_last_name),
         },
     )

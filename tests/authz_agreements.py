@@ -10,6 +10,7 @@ from tests.authz_matrix_base import ALL_STAFF, HOUSING_A1, TEAM_A, Rule, ok
 LEADERS = ("team_leader", "housing_leader")
 READERS = (*TEAM_A, *HOUSING_A1, "region_admin")
 NON_LEADER_READERS = tuple(p for p in READERS if p not in LEADERS)
+A2_VIEWERS = ("team_nurse", "team_doctor", "team_mentor", "housing_staff_a2", "region_admin")
 
 
 def _agreement(w):
@@ -21,16 +22,17 @@ RULES: dict = {
         allow=ok(*TEAM_A, "other_team_nurse", *HOUSING_A1, "other_housing_staff", "region_admin")
     ),
     # facility A2 (team A, no agreement yet): the team leader creates; an empty POST creates.
+    # Those who may see facility A2 but lead neither party get 403 (its own staff included).
     "agreements:create": Rule(
         args=lambda w: [w.facility_a2.pk],
         allow={
             "team_leader": 200,
-            **ok("team_nurse", "team_doctor", "team_mentor", "region_admin", status=403),
+            **ok(*A2_VIEWERS, status=403),
         },
         writes=True,
         post={
             "team_leader": 302,
-            **ok("team_nurse", "team_doctor", "team_mentor", "region_admin", status=403),
+            **ok(*A2_VIEWERS, status=403),
         },
     ),
     "agreements:detail": Rule(args=_agreement, allow=ok(*READERS)),

@@ -3,7 +3,7 @@ their entries, the history, and the questions between meetings.
 
 Who uses the board of facility A1: team A (all four personas) and the housing staff of A1.
 Everyone else gets 404 (existence must not leak), region admins too: they see the facility but
-not its residents.
+not its residents, and so do the housing staff of A2 (the same team's other facility).
 
 Consent: resident_in_course's consent covers "board" and "goals" (the world's default, the
 ``housing_staff:partial`` variant and plain ``housing_staff``). An entry's own pages
@@ -54,7 +54,8 @@ RULES: dict = {
     "board:team_rows": Rule(args=lambda w: [w.team_a.pk], allow=ok(*TEAM_A), secret=_board_secrets),
     "board:entry_create": Rule(
         args=lambda w: [w.resident_other_team.pk],
-        allow={"other_team_nurse": 200, "other_housing_staff": 403},
+        # A2's housing staff (team A, other facility) do not see a resident living at B1
+        allow={"other_team_nurse": 200, "other_housing_staff": 403, "housing_staff_a2": 404},
         writes=True,
         secret=_names("resident_other_team"),
     ),

@@ -92,9 +92,19 @@ REFERRAL = {
     "consent_confirmed": "on",
 }
 
+
+def _new_team_a_member(w):
+    from organisation.models import Profession, Role
+    from tests.factories import MembershipFactory
+
+    return MembershipFactory(role=Role.TEAM_STAFF, profession=Profession.NURSE, team=w.team_a).user
+
+
 VALID_FORMS: dict[str, object] = {
     "accounts:otp_verify": "the second-factor step; its own tests cover it (accounts/tests)",
     "accounts:otp_setup": "the authenticator enrolment; its own tests cover it (accounts/tests)",
+    # a new member of team A: the personas get an authenticator when they sign in
+    "accounts:activations": lambda w: {"user": _new_team_a_member(w).pk},
     "residents:search": "a search saves nothing",
     "courses:ward_lookup": "a look-up saves nothing but its audit row",
     "residents:create": lambda w: {
@@ -207,4 +217,17 @@ VALID_FORMS: dict[str, object] = {
         "correction_reason": "Rettet dosis efter samtale med lægen",
         "dose_amount": "2",
     },
+    "organisation:staff_team": lambda w: {
+        "username": w.other_team_nurse.username,
+        "role": "team_staff",
+        "profession": "nurse",
+    },
+    "organisation:staff_facility": lambda w: {
+        "username": w.other_housing_staff.username,
+        "role": "facility_staff",
+        "profession": "social_educator",
+    },
+    "organisation:membership_decide": lambda w: {"decision": "confirm"},
+    "organisation:membership_change": lambda w: {"profession": "psychologist"},
+    "organisation:membership_end": lambda w: {"confirm": "on"},
 }

@@ -84,7 +84,8 @@ MATRIX.update(
         "courses:referral_create": Rule(allow=ok(*TEAM_A, "other_team_nurse"), writes=True),
         "courses:referral_create_for_resident": Rule(
             args=lambda w: [w.resident_concern.pk],
-            allow=ok(*TEAM_A),
+            # housing staff see the resident but refer nobody (courses.access.REFER)
+            allow={**ok(*TEAM_A), **ok(*HOUSING_A1, status=403)},
             writes=True,
             secret=_names("resident_concern"),
         ),
@@ -200,3 +201,11 @@ EXEMPT_NAMESPACES = {
 from tests.authz_organisation import RULES as _ORGANISATION  # noqa: E402
 
 MATRIX.update(_ORGANISATION)
+
+from tests.authz_accounts import RULES as _ACCOUNTS  # noqa: E402
+
+MATRIX.update(_ACCOUNTS)
+
+from tests.authz_residents import RULES as _RESIDENTS  # noqa: E402
+
+MATRIX.update(_RESIDENTS)

@@ -291,7 +291,8 @@ EXTRA: list[tuple[str, str, Rule]] = [
         "record:overview",
         Rule(
             args=lambda w: [w.resident_other_team.pk],
-            allow=ok("other_team_nurse", "other_housing_staff"),
+            # B1's own staff; A2's housing staff (team A's other facility) see nobody at B1
+            allow={**ok("other_team_nurse", "other_housing_staff"), "housing_staff_a2": 404},
             secret=lambda w: [w.resident_other_team.full_name],
         ),
     ),

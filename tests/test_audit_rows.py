@@ -69,7 +69,7 @@ CASES = [
         [("update", "course")],
     ),
     (
-        "housing_staff",
+        "team_nurse",
         "consent:create",
         lambda w: [w.resident_in_course.pk],
         lambda w: {

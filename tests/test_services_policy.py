@@ -447,7 +447,82 @@ CASES: dict[str, Case | str] = {
     "record.services.entry_correct": Case(
         lambda w, u: _correct_medication(u, w), "team_mentor", "team_doctor"
     ),
+    # organisation: memberships
+    "organisation.services.membership_grant": Case(
+        lambda w, u: _org().membership_grant(
+            user=u,
+            for_user=w.other_team_nurse,
+            role="team_staff",
+            profession="nurse",
+            team=w.team_a,
+        ),
+        "team_nurse",
+        "team_leader",
+    ),
+    "organisation.services.membership_propose": Case(
+        lambda w, u: _org().membership_propose(
+            user=u,
+            for_user=w.other_team_nurse,
+            role="team_staff",
+            profession="nurse",
+            team=w.team_a,
+        ),
+        "team_leader",
+        "region_admin",
+    ),
+    "organisation.services.membership_confirm": Case(
+        lambda w, u: _org().membership_confirm(user=u, membership=_pending(w)),
+        "team_nurse",
+        "team_leader",
+        setup=lambda w: _propose(w),
+    ),
+    "organisation.services.membership_reject": Case(
+        lambda w, u: _org().membership_reject(user=u, membership=_pending(w)),
+        "team_nurse",
+        "team_leader",
+        setup=lambda w: _propose(w),
+    ),
+    "organisation.services.membership_change": Case(
+        lambda w, u: _org().membership_change(
+            user=u, membership=_member(w, "team_mentor"), profession="doctor"
+        ),
+        "region_admin",
+        "team_leader",
+    ),
+    "organisation.services.membership_end": Case(
+        lambda w, u: _org().membership_end(user=u, membership=_member(w, "team_nurse")),
+        "team_mentor",
+        "team_leader",
+    ),
 }
+
+
+def _org():
+    from organisation import services as s
+
+    return s
+
+
+def _pending(w):
+    from organisation.models import Membership
+
+    return Membership.objects.get(user=w.other_team_nurse, team=w.team_a)
+
+
+def _propose(w):
+    _org().membership_propose(
+        user=w.region_admin,
+        for_user=w.other_team_nurse,
+        role="team_staff",
+        profession="nurse",
+        team=w.team_a,
+    )
+
+
+def _member(w, persona):
+    from organisation.models import Membership
+
+    return Membership.objects.get(user=getattr(w, persona))
 
 
 def _correct_medication(user, w):

@@ -87,9 +87,7 @@ def test_region_admin_lists_only_users_of_their_region(world, other, client):
     assert other.nurse.username not in response.content.decode()
 
 
-def test_region_admin_cannot_reset_the_password_of_a_user_in_another_region(
-    world, other, client
-):
+def test_region_admin_cannot_reset_the_password_of_a_user_in_another_region(world, other, client):
     client.force_login(world.region_admin)
     response = client.post(_password_url(other.nurse), _password_form())
     assert response.status_code == 404
@@ -173,7 +171,7 @@ def test_region_admin_cannot_delete_a_user_in_another_region(world, other, clien
     )
     assert User.objects.filter(pk=other.nurse.pk).exists()
 
-    spare = _member(Role.TEAM_STAFF, Profession.NURSE, team=world.team_a)
+    spare = f.UserFactory(region=world.region)  # created in their region, no memberships yet
     url = reverse("admin:accounts_user_delete", args=[spare.pk])
     assert client.post(url, {"post": "yes"}).status_code == 302
     assert not User.objects.filter(pk=spare.pk).exists()

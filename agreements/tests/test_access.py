@@ -141,9 +141,7 @@ def test_create_is_for_leaders_of_a_party(world):
     with pytest.raises(PermissionDenied):
         services.agreement_create(user=world.team_nurse, team=world.team_a, facility=facility)
     with pytest.raises(Http404):
-        services.agreement_create(
-            user=world.other_team_nurse, team=world.team_a, facility=facility
-        )
+        services.agreement_create(user=world.other_team_nurse, team=world.team_a, facility=facility)
     assert not Agreement.objects.filter(facility=facility).exists()
     assert facility in access.creatable_facilities(world.team_leader)
     assert facility not in access.creatable_facilities(world.team_nurse)

@@ -1,8 +1,8 @@
 """The agreement's lifecycle in its services: template, versions, signatures, notice."""
 
-
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.utils import timezone
 
 from agreements import services
@@ -31,10 +31,15 @@ def test_template_prefills_every_text_section(draft):
 
 
 def test_only_leaders_create_edit_sign(world, draft):
-    for user in (world.team_nurse, world.housing_staff, world.other_team_nurse):
-        with pytest.raises(PermissionDenied):
+    # members of a party may see the agreement (403); others may not (404)
+    for user, denial in (
+        (world.team_nurse, PermissionDenied),
+        (world.housing_staff_a2, PermissionDenied),
+        (world.other_team_nurse, Http404),
+    ):
+        with pytest.raises(denial):
             services.agreement_sign(user=user, agreement=draft)
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(denial):
             services.agreement_edit(user=user, agreement=draft, lock=draft.version, sections={})
     assert Agreement.objects.get(pk=draft.pk).status == Status.DRAFT
 

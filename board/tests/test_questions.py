@@ -212,15 +212,15 @@ def test_stored_markup_in_questions_renders_escaped(world, client):
 def test_moved_out_resident_drops_out_of_old_facility_lists(world, client):
     """After a move, the old facility's staff no longer see the resident's questions or actions."""
     from board.selectors import open_actions, open_questions
-    from residents.services import residence_move
+    from residents.services import move_record
 
     w = world
     assert open_questions(w.housing_staff).filter(resident=w.resident_in_course).exists()
     assert open_actions(w.housing_staff).filter(resident=w.resident_in_course).exists()
-    residence_move(
+    move_record(
         user=w.team_nurse,
         resident=w.resident_in_course,
-        facility=w.facility_a2,
+        to_facility=w.facility_a2,
         moved_in=w.resident_in_course.residences.get().moved_in,
     )
     assert not open_questions(w.housing_staff).filter(resident=w.resident_in_course).exists()

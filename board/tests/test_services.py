@@ -9,7 +9,7 @@ from django.utils import timezone
 from board import services
 from board.models import BoardEntry, BoardEntryChange, EntryStatus
 from btt.errors import TransitionError
-from consent.services import consent_withdraw
+from consent.services import consent_record, consent_withdraw
 from tests import factories as f
 
 TODAY = timezone.localdate()
@@ -99,7 +99,59 @@ def test_outsiders_and_housing_without_consent_cannot_write(world):
 
 
 def test_housing_cannot_write_goals_without_goals_consent(world):
-    """Partial consent (board and goals): goals may be written; plans (treatment) not seen."""
+    """A consent that covers the board but not goals: housing staff may write their own and the
+    shared columns, but not the goals (what they may not see, they may not overwrite)."""
+    w = world
+    entry = w.board_entry
+    consent_withdraw(user=w.team_nurse, consent=w.consent_partial)
+    board_only = consent_record(
+        user=w.team_nurse,
+        resident=w.resident_in_course,
+        kind="sharing",
+        form="written",
+        given_by="resident",
+        given_on=TODAY - datetime.timedelta(days=1),
+        facility=w.facility_a1,
+        direction="both",
+        categories=["board"],
+        purpose="Tavlemøder",
+        legal_basis="sul_43",
+    )
+    assert board_only.pk
+    for column in ("goals_short", "goals_long", "resident_goals"):
+        with pytest.raises(PermissionDenied):
+            services.board_entry_update(
+                user=w.housing_staff,
+                entry=entry,
+                version=entry.version,
+                changes={column: "Egen lejlighed"},
+            )
+        with pytest.raises(PermissionDenied):
+            services.board_entry_edit(
+                user=w.housing_staff,
+                entry=entry,
+                version=entry.version,
+                changes={column: "Egen lejlighed", "social_interventions": "Gåtur"},
+            )
+    fresh = BoardEntry.objects.get(pk=entry.pk)
+    assert fresh.version == entry.version
+    assert (fresh.goals_short, fresh.goals_long, fresh.resident_goals) == (
+        entry.goals_short,
+        entry.goals_long,
+        entry.resident_goals,
+    )
+    # the columns the consent does not withhold are still theirs to write
+    services.board_entry_update(
+        user=w.housing_staff,
+        entry=entry,
+        version=entry.version,
+        changes={"social_interventions": "Gåtur hver dag"},
+    )
+    assert BoardEntry.objects.get(pk=entry.pk).social_interventions == "Gåtur hver dag"
+
+
+def test_housing_with_goals_consent_may_write_goals(world):
+    """The world's consent covers the board and goals: the goals are shared columns."""
     w = world
     entry = w.board_entry
     services.board_entry_update(
@@ -108,6 +160,9 @@ def test_housing_cannot_write_goals_without_goals_consent(world):
         version=entry.version,
         changes={"goals_long": "Egen lejlighed"},
     )
+    fresh = BoardEntry.objects.get(pk=entry.pk)
+    assert fresh.goals_long == "Egen lejlighed"
+    assert fresh.cell_meta["goals_long"]["by"] == w.housing_staff.pk
 
 
 def test_stale_version_refused_with_current_values(world):

@@ -16,8 +16,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.codes import build_activation
 from accounts.models import Activation, User
-from accounts.services import activation_build, totp_device_create
+from accounts.services import totp_device_create
 from consent.models import (
     Category,
     Consent,
@@ -76,7 +77,7 @@ def write_demo_activations() -> int:
         return 0
     now = timezone.now()
     rows = [
-        activation_build(user, DEMO_ACTIVATION_CODE, now=now, lifetime=DEMO_ACTIVATION_LIFETIME)
+        build_activation(user, DEMO_ACTIVATION_CODE, now=now, lifetime=DEMO_ACTIVATION_LIFETIME)
         for user in User.objects.exclude(username__in=MEMORABLE_USERS).order_by("pk")
     ]
     Activation.objects.bulk_create(rows, batch_size=1000)

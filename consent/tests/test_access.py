@@ -163,10 +163,12 @@ def test_emergency_access_records_nothing(world):
         started_at=timezone.now(),
         expires_at=timezone.now() + datetime.timedelta(hours=2),
     )
-    assert not access.may_record(w.team_doctor, w.resident_other_team)
+    doctor = type(w.team_doctor).objects.get(pk=w.team_doctor.pk)  # a new request's user
+    assert shared_categories(doctor, w.resident_other_team) == ALL_CATEGORIES  # may read
+    assert not access.may_record(doctor, w.resident_other_team)
     with pytest.raises(PermissionDenied):
         services.consent_record(
-            user=w.team_doctor,
+            user=doctor,
             resident=w.resident_other_team,
             kind="treatment",
             form="oral",

@@ -141,9 +141,7 @@ def test_shares_q_for_list_queries_lets_a_refusal_win(world):
     share(w, ["board", "plans"])
     refuse(w, ["plans"], facility=w.facility_a1)
     courses = Course.objects.filter(pk=w.course.pk)
-    shown = {
-        c for c in ("board", "plans", "medication") if courses.filter(shares_q(c)).exists()
-    }
+    shown = {c for c in ("board", "plans", "medication") if courses.filter(shares_q(c)).exists()}
     assert shown == {"board"} == shared_categories(w.housing_staff, w.resident_in_course)
     assert Course.objects.filter(Q(shares_q("board"))).count() == 1
 

@@ -285,6 +285,8 @@ def test_leader_changes_profession_and_it_is_audited(world, login):
     row = AuditEvent.objects.filter(object_type="membership").latest("id")
     assert row.detail["changes"] == {"profession": ["recovery_mentor", "doctor"]}
     assert principal_for(_fresh(world.team_mentor)).professions_in(world.team_a.pk) == {"doctor"}
+    page = client.get(reverse("organisation:staff_team", args=[world.team_a.pk]))
+    assert "Recovery-mentor/peer-medarbejder → Læge" in page.content.decode()
 
 
 def test_team_member_cannot_change_their_own_profession(world, login):

@@ -17,7 +17,7 @@ from consent.models import ALL_CATEGORIES, Category
 from consent.services import consent_record, consent_withdraw
 from record.kinds import CATEGORY, Kind
 from residents.models import Residence
-from residents.services import residence_move
+from residents.services import move_record
 from tests import factories as f
 
 from .samples import MARKERS, make_entry, new_resident_in_course, writer_for
@@ -222,10 +222,10 @@ def test_after_moving_away_the_facility_sees_nothing(client, world, journal):
     ).user
     client.force_login(world.housing_staff)
     assert client.get(reverse("record:overview", args=[resident.pk])).status_code == 200
-    residence_move(
+    move_record(
         user=world.team_nurse,
         resident=resident,
-        facility=world.facility_a2,
+        to_facility=world.facility_a2,
         moved_in=timezone.localdate(),
     )
     assert client.get(reverse("record:overview", args=[resident.pk])).status_code == 404

@@ -7,8 +7,9 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts.codes import ACTIVATION_LIFETIME
 from accounts.models import User
-from accounts.services import ACTIVATION_LIFETIME, activation_issue_by_operator
+from accounts.services import activation_issue_by_operator
 
 
 class Command(BaseCommand):

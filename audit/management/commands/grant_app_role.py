@@ -8,13 +8,14 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 
-from audit.roles import OWNER_ALIAS, RoleSetupError, grant_app_role
+from audit.roles import RoleSetupError, act_as_owner, grant_app_role
 
 
 class Command(BaseCommand):
     help = (
         "Grant the application role SELECT/INSERT/UPDATE/DELETE on the tables and only "
-        "SELECT/INSERT on the audit log. Run as the tables' owner, after migrate."
+        "SELECT/INSERT on the audit log. Run as the tables' owner (MIGRATION_DATABASE_URL if "
+        "set, else DATABASE_URL), after migrate."
     )
 
     def add_arguments(self, parser):
@@ -23,20 +24,14 @@ class Command(BaseCommand):
             nargs="?",
             help="the application role (default: the user of DATABASE_URL)",
         )
-        parser.add_argument(
-            "--database",
-            help="connection to run as (default: MIGRATION_DATABASE_URL's if set, else DATABASE_URL's)",
-        )
 
-    def handle(self, *args, role=None, database=None, **options):
-        alias = database or (OWNER_ALIAS if OWNER_ALIAS in settings.DATABASES else DEFAULT_DB_ALIAS)
-        if alias not in settings.DATABASES:
-            raise CommandError(f"unknown database {alias!r}")
-        role = role or settings.DATABASES[DEFAULT_DB_ALIAS].get("USER")
+    def handle(self, *args, role=None, **options):
+        app_role = act_as_owner() or settings.DATABASES[DEFAULT_DB_ALIAS].get("USER")
+        role = role or app_role
         if not role:
             raise CommandError("name the application role (DATABASE_URL has no user)")
         try:
-            report = grant_app_role(connections[alias], role)
+            report = grant_app_role(connections[DEFAULT_DB_ALIAS], role)
         except RoleSetupError as exc:
             raise CommandError(str(exc)) from exc
         if options["verbosity"] >= 1:

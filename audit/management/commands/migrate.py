@@ -1,44 +1,44 @@
 """``migrate``, run as the owner role when there is one (docs/database-roles.md).
 
-Django's own command, with two additions:
+Django's own command, with one addition when MIGRATION_DATABASE_URL is set and no
+``--database`` is given: the process connects as the owner role (``audit.roles.act_as_owner``),
+migrates, and then runs ``grant_app_role`` for DATABASE_URL's user, so tables a migration added
+get the application's privileges (and the audit log its restrictions) before the site uses
+them.
 
-- without ``--database`` it connects through MIGRATION_DATABASE_URL (the ``owner`` alias) when
-  that is set, else through DATABASE_URL as before;
-- after migrating as the owner it runs ``grant_app_role`` for DATABASE_URL's user, so tables
-  a migration added get the application's privileges (and the audit log its restrictions)
-  before the application uses them.
-
-With ``--database`` given (the test runner always gives it) it is Django's command unchanged.
+Without MIGRATION_DATABASE_URL, or with ``--database`` (the test runner always gives it), it is
+Django's command unchanged.
 """
 
-from django.conf import settings
 from django.core.management import call_command
 from django.core.management.commands.migrate import Command as DjangoMigrate
 from django.db import DEFAULT_DB_ALIAS
 
-from audit.roles import OWNER_ALIAS
+from audit.roles import act_as_owner
 
 
 class Command(DjangoMigrate):
     help = DjangoMigrate.help + " Runs as MIGRATION_DATABASE_URL's owner role when set."
+    _app_role: str | None = None
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
         parser.set_defaults(database=None)
 
     def execute(self, *args, **options):
-        # resolved before Django's system checks, which are run per database
+        # decided before Django's system checks, which run per database
+        self._app_role = None
         if options.get("database") is None:
-            has_owner = OWNER_ALIAS in settings.DATABASES
-            options["database"] = OWNER_ALIAS if has_owner else DEFAULT_DB_ALIAS
+            options["database"] = DEFAULT_DB_ALIAS
+            self._app_role = act_as_owner()
         return super().execute(*args, **options)
 
     def handle(self, *args, **options):
         super().handle(*args, **options)
-        if options["database"] == OWNER_ALIAS and not options["plan"]:
+        if self._app_role and not options["plan"]:
             call_command(
                 "grant_app_role",
-                database=OWNER_ALIAS,
+                self._app_role,
                 verbosity=options["verbosity"],
                 stdout=self.stdout,
                 stderr=self.stderr,
