@@ -139,7 +139,7 @@ class ReviewForm(Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=2**31 - 1)
     next_review_on = forms.DateField(
-        label=_("Næste opfølgning"),
+        label=columns.label("review_on"),
         widget=DateInput,
         help_text=_("Opfølgningen i dag registreres; vælg datoen for den næste."),
         error_messages={"required": _("Sæt en dato for næste opfølgning.")},

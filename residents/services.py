@@ -214,7 +214,7 @@ def _check_transition(move: Move, target: str) -> None:
 
 def _lock_move(move: Move) -> Move:
     return (
-        Move.objects.select_for_update()
+        Move.objects.select_for_update(of=("self",))
         .select_related("resident", "to_facility", "from_facility")
         .get(pk=move.pk)
     )

@@ -119,17 +119,15 @@ def _open_item(w):
     return AgendaItem.objects.get(meeting=w.meeting, resident=w.resident_in_course)
 
 
-def _suggestion(w):
-    from earlywarning.models import Suggestion
+def _flagged(w):
+    """A resident in team A's course whom the admissions rule proposes (nothing stored yet)."""
+    from earlywarning.tests.helpers import add_entry, contact, new_course
 
-    suggestion, _ = Suggestion.objects.get_or_create(
-        team=w.team_a,
-        resident=w.resident_in_course,
-        rule="force",
-        status="open",
-        defaults={"explanation": "Magtanvendelse i sidste uge"},
-    )
-    return suggestion
+    course = new_course(w, name="Ellen Advarselsen")
+    contact(w, course)
+    add_entry(w, course, "admission", 10)
+    add_entry(w, course, "admission", 20)
+    return course
 
 
 def _referral_accept(user, w):
@@ -160,7 +158,6 @@ CASES: dict[str, Case | str] = {
     # accounts: the sign-in steps act on the user's own devices, not on a resource
     "accounts.services.totp_device_create": "creates a device object for a service below",
     "accounts.services.totp_secret_base32": "formats a secret; writes nothing",
-    "accounts.services.totp_enrolment_device": "reads the user's own unconfirmed device",
     "accounts.services.totp_device_verify": "the user's own second factor; logged to btt.security",
     "accounts.services.totp_device_confirm": "the user's own enrolment; logged to btt.security",
     "accounts.services.totp_devices_reset": "covered by accounts/tests (admin reset, region rule)",
@@ -394,21 +391,21 @@ CASES: dict[str, Case | str] = {
         lambda w, u: _course_end(u, w), "team_mentor", "team_doctor"
     ),
     # earlywarning
-    "earlywarning.services.suggestions_refresh": "computes suggestions for a team; "
-    "no user (see earlywarning/tests)",
     "earlywarning.services.suggestion_accept": Case(
-        lambda w, u: _earlywarning().suggestion_accept(user=u, suggestion=w.suggestion),
-        "other_team_nurse",
-        "team_nurse",
-        setup=lambda w: setattr(w, "suggestion", _suggestion(w)),
-    ),
-    "earlywarning.services.suggestion_dismiss": Case(
-        lambda w, u: _earlywarning().suggestion_dismiss(
-            user=u, suggestion=w.suggestion, reason="Kendt."
+        lambda w, u: _earlywarning().suggestion_accept(
+            user=u, team=w.team_a, resident_id=w.flagged.resident_id
         ),
         "other_team_nurse",
         "team_nurse",
-        setup=lambda w: setattr(w, "suggestion", _suggestion(w)),
+        setup=lambda w: setattr(w, "flagged", _flagged(w)),
+    ),
+    "earlywarning.services.suggestion_dismiss": Case(
+        lambda w, u: _earlywarning().suggestion_dismiss(
+            user=u, team=w.team_a, resident_id=w.flagged.resident_id, reason="Kendt."
+        ),
+        "other_team_nurse",
+        "team_nurse",
+        setup=lambda w: setattr(w, "flagged", _flagged(w)),
     ),
     "earlywarning.services.thresholds_save": Case(
         lambda w, u: _earlywarning().thresholds_save(
@@ -525,11 +522,19 @@ def _member(w, persona):
     return Membership.objects.get(user=getattr(w, persona))
 
 
+def _accounts_cases():
+    from tests.services_policy_accounts import cases
+
+    return cases()
+
+
 def _correct_medication(user, w):
     from record.tests.samples import correct_entry
 
     return correct_entry(user, w.medication, reason="Rettet dosis", dose_amount="2")
 
+
+CASES.update(_accounts_cases())
 
 SERVICE_APPS = sorted(
     config.name

@@ -13,7 +13,8 @@ import hashlib
 from dataclasses import dataclass, field
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.db.models import DateField
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -43,7 +44,7 @@ from ..forms import (
     ReviewForm,
     TeamBoardFilterForm,
 )
-from ..models import BoardCriterion, EntryStatus
+from ..models import BoardCriterion, BoardEntry, EntryStatus
 from ..services import EditConflict, StaleEdit, _as_text
 
 FLAG_LABELS = {
@@ -497,8 +498,8 @@ def _form_value(entry, name: str):
         return list(value or [])
     if name == "housing_contact":
         return str(value.pk) if value is not None else ""
-    if name == "review_on":
-        return value.isoformat() if value else ""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
     return value or ""
 
 
@@ -514,18 +515,24 @@ def _display(name: str, value, names: dict[int, str] | None = None) -> str:
         if hasattr(value, "pk"):
             return _person(value)
         return (names or {}).get(int(value), _("Ukendt")) if str(value).isdigit() else ""
-    if name in ("review_on", "placed_on", "ended_on", "last_reviewed_on"):
+    if isinstance(_model_field(name), DateField):
         if isinstance(value, datetime.date):
             return _date(value)
         try:
             return _date(datetime.date.fromisoformat(str(value)))
         except ValueError:
             return str(value)
-    if name == "end_reason":
-        from ..models import EndReason
-
-        return str(dict(EndReason.choices).get(value, value))
+    choices = getattr(_model_field(name), "choices", None)
+    if choices:  # the reason for taking off the board
+        return str(dict(choices).get(value, value))
     return str(value)
+
+
+def _model_field(name: str):
+    try:
+        return BoardEntry._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
 
 
 @require_http_methods(["GET", "POST"])
