@@ -252,7 +252,7 @@ def board_entry_update(*, user, entry: BoardEntry, version: int, changes: dict) 
     return locked
 
 
-def merge_plan(
+def _merge_plan(
     typed: dict[str, str], base: dict[str, str], saved: dict[str, str]
 ) -> tuple[list[str], list[str]]:
     """Three texts per column (as ``_as_text`` writes them): what the user typed, what they
@@ -286,7 +286,7 @@ def board_entry_edit(
     if locked.version != version:
         base = entry_values_at(locked, version, list(changes))
         saved = {name: _as_text(getattr(locked, name)) for name in changes}
-        mine, conflicting = merge_plan({n: _as_text(v) for n, v in typed.items()}, base, saved)
+        mine, conflicting = _merge_plan({n: _as_text(v) for n, v in typed.items()}, base, saved)
         if conflicting:
             raise EditConflict(
                 _("En anden har gemt i de samme felter, siden du åbnede indgangen."),

@@ -231,3 +231,12 @@ VALID_FORMS: dict[str, object] = {
     "organisation:membership_change": lambda w: {"profession": "psychologist"},
     "organisation:membership_end": lambda w: {"confirm": "on"},
 }
+
+
+def _residents_forms():
+    from tests.authz_residents import VALID_FORMS as residents_forms
+
+    return residents_forms
+
+
+VALID_FORMS.update(_residents_forms())

@@ -116,7 +116,7 @@ def _open_meeting(w):
 def _open_item(w):
     from board.models import AgendaItem
 
-    return AgendaItem.objects.get(meeting=w.meeting, resident=w.resident_in_course)
+    return AgendaItem.objects.get(meeting=_open_meeting(w), resident=w.resident_in_course)
 
 
 def _flagged(w):
@@ -165,6 +165,8 @@ CASES: dict[str, Case | str] = {
     "audit.services.purpose_for": "derives a purpose; writes nothing",
     "audit.services.record": "writes the audit row every other service writes",
     "audit.services.record_shown": "the audit rows of a list; called by reads",
+    "audit.services.record_denied": "the audit row of a denied attempt; called by the middleware",
+    "audit.services.actor_name_of": "the actor's name for a row; writes nothing",
     # agreements
     "agreements.services.standard_sections": "builds the template's text; writes nothing",
     "agreements.services.party_of": "answers which party a user is; writes nothing",
@@ -219,17 +221,36 @@ CASES: dict[str, Case | str] = {
     "board.services.board_entry_create": Case(
         lambda w, u: _board().board_entry_create(
             user=u,
-            resident=w.resident_plain,
+            resident=w.resident_in_course,
             placed_on=_today(),
             criteria=["early_signs"],
             need_text="Uro.",
             review_on=_days(14),
         ),
         "other_team_nurse",
-        "housing_staff",
+        "team_nurse",
+        # the world's resident in course is on the board already: take them off first
+        setup=lambda w: _board().board_entry_end(
+            user=w.team_nurse,
+            entry=w.board_entry,
+            version=w.board_entry.version,
+            end_reason="stable",
+            ending_text="Stabil.",
+            ended_on=_today(),
+        ),
     ),
     "board.services.board_entry_update": Case(
         lambda w, u: _board().board_entry_update(
+            user=u,
+            entry=w.board_entry,
+            version=w.board_entry.version,
+            changes={"need_text": "Ny tekst."},
+        ),
+        "housing_staff_a2",
+        "housing_staff",
+    ),
+    "board.services.board_entry_edit": Case(
+        lambda w, u: _board().board_entry_edit(
             user=u,
             entry=w.board_entry,
             version=w.board_entry.version,
@@ -326,6 +347,7 @@ CASES: dict[str, Case | str] = {
         lambda w, u: _board().meeting_close(user=u, meeting=w.meeting),
         "housing_staff_a2",
         "team_nurse",
+        setup=lambda w: setattr(w, "meeting", _open_meeting(w)),
     ),
     # consent
     "consent.services.is_strict": "answers whether the one-year rule applies; writes nothing",
@@ -528,6 +550,12 @@ def _accounts_cases():
     return cases()
 
 
+def _residents_cases():
+    from tests.services_policy_residents import cases
+
+    return cases()
+
+
 def _correct_medication(user, w):
     from record.tests.samples import correct_entry
 
@@ -535,6 +563,7 @@ def _correct_medication(user, w):
 
 
 CASES.update(_accounts_cases())
+CASES.update(_residents_cases())
 
 SERVICE_APPS = sorted(
     config.name

@@ -412,7 +412,7 @@ def test_every_writing_service_is_walked():
         if fn.__module__ == services.__name__ and not name.startswith("_")
     }
     # reads and pure helpers, not writes
-    assert public - {"build_agenda", "merge_plan"} == set(SERVICE_CASES)
+    assert public - {"build_agenda"} == set(SERVICE_CASES)
 
 
 @pytest.mark.parametrize("name", sorted(SERVICE_CASES))
@@ -657,7 +657,7 @@ def test_merge_plan():
     base = {"a": "1", "b": "1", "c": "1"}
     typed = {"a": "2", "b": "1", "c": "3"}
     saved = {"a": "1", "b": "9", "c": "4"}
-    assert services.merge_plan(typed, base, saved) == (["a", "c"], ["c"])
+    assert services._merge_plan(typed, base, saved) == (["a", "c"], ["c"])
 
 
 # --- the columns, described once -------------------------------------------------------------
