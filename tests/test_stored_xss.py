@@ -31,7 +31,7 @@ def _fill_everything(w):
     services.concern_close(user=w.team_nurse, concern=w.concern_open, note=PAYLOAD)
     referral = services.referral_create(
         user=w.team_nurse,
-        resident=w.resident_plain,
+        resident=w.resident_concern,
         team=w.team_a,
         facility=w.facility_a1,
         source="gp",
@@ -76,7 +76,7 @@ def test_markup_is_escaped_everywhere(world, client):
         "team_nurse": [
             reverse("home"),
             reverse("residents:detail", args=[w.resident_in_course.pk]),
-            reverse("residents:detail", args=[w.resident_plain.pk]),
+            reverse("residents:detail", args=[w.resident_concern.pk]),
             reverse("courses:course_detail", args=[w.course.pk]),
             reverse("courses:referral_detail", args=[referral.pk]),
             reverse("courses:referral_detail", args=[w.course.referral.pk]),
