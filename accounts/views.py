@@ -20,14 +20,15 @@ from django.views.decorators.http import require_GET, require_http_methods
 from audit.models import Action
 from audit.services import record_shown
 from btt.forms import call_service
+from courses import access as courses_access
 from courses.selectors import (
     concerns_raised_at_my_facility,
     my_courses,
     open_concerns,
     visitation_queue,
 )
-from organisation.access import principal_for
-from organisation.models import Facility
+from organisation import access as organisation_access
+from residents import access as residents_access
 from residents.selectors import facility_residents
 
 from . import access
@@ -55,36 +56,43 @@ HOME_LIST_LIMIT = 25
 
 @require_GET
 def home(request):
-    """The start page: one section per role the user holds."""
-    principal = principal_for(request.user)
-    if principal.is_ward_staff and not (principal.is_team_staff or principal.is_facility_staff):
+    """The start page: one section per kind of work the policies let the user do."""
+    user = request.user
+    team_work = courses_access.can(user, courses_access.REFER_NEW)
+    facility_work = residents_access.can(user, residents_access.REGISTER)
+    administers = organisation_access.may_administer(user)
+    if courses_access.can(user, courses_access.LOOKUP) and not residents_access.can(
+        user, residents_access.SEARCH
+    ):
         return redirect("courses:ward_lookup")
-    context = {"principal": principal}
+    context = {
+        "team_work": team_work,
+        "facility_work": facility_work,
+        "issues_activations": may_issue_activations(user),
+        "administers": administers,
+        "no_work": not (team_work or facility_work or administers),
+    }
     shown: set[int] = set()
-    if principal.is_team_staff:
-        mine = my_courses(request.user)
+    if team_work:
+        mine = my_courses(user)
         context["my_courses"] = list(mine[:HOME_LIST_LIMIT])
         context["my_courses_total"] = mine.count()  # always: a constant number of queries
-        context["queue"] = list(visitation_queue(request.user)[:HOME_LIST_LIMIT])
-        context["concerns"] = list(open_concerns(request.user)[:HOME_LIST_LIMIT])
+        context["queue"] = list(visitation_queue(user)[:HOME_LIST_LIMIT])
+        context["concerns"] = list(open_concerns(user)[:HOME_LIST_LIMIT])
         shown |= {c.resident_id for c in context["my_courses"]}
         shown |= {r.resident_id for r in context["queue"]}
         shown |= {c.resident_id for c in context["concerns"]}
-    if principal.is_facility_staff:
-        facilities = list(Facility.objects.filter(pk__in=principal.facility_ids).order_by("name"))
+    if facility_work:
+        facilities = list(residents_access.own_facilities(user))
         context["facilities"] = facilities
         residents = []
         for facility in facilities:
-            residents.extend(facility_residents(request.user, facility)[:HOME_LIST_LIMIT])
+            residents.extend(facility_residents(user, facility)[:HOME_LIST_LIMIT])
         context["facility_residents"] = residents
-        context["raised_concerns"] = list(
-            concerns_raised_at_my_facility(request.user)[:HOME_LIST_LIMIT]
-        )
+        context["raised_concerns"] = list(concerns_raised_at_my_facility(user)[:HOME_LIST_LIMIT])
         shown |= {r.pk for r in residents}
         shown |= {c.resident_id for c in context["raised_concerns"]}
-    record_shown(
-        user=request.user, action=Action.LIST, resident_ids=sorted(shown), detail={"list": "home"}
-    )
+    record_shown(user=user, action=Action.LIST, resident_ids=sorted(shown), detail={"list": "home"})
     return render(request, "accounts/home.html", context)
 
 

@@ -34,6 +34,7 @@ from organisation.access import (
     TEAM_MEMBER,
     can_facility,
     can_team,
+    check_object,
     principal_for,
 )
 from organisation.models import Facility, Team
@@ -127,10 +128,7 @@ def can(user, action: str, agreement: Agreement, *, status: str | None = None) -
 
 def check(user, action: str, agreement: Agreement) -> None:
     """404 if the user may not see the agreement, 403 if they may see but not do ``action``."""
-    if not _sees(principal_for(user), agreement):
-        raise Http404
-    if not may(user, action, agreement):
-        raise PermissionDenied
+    check_object(user, action, agreement, can=may, view=VIEW)
 
 
 def get_for_user(user, pk: int, *, action: str = VIEW) -> Agreement:

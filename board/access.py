@@ -83,6 +83,17 @@ def require_sector(user, facility) -> str:
     return found
 
 
+def home_board(user) -> tuple[str, int] | None:
+    """The board the menu opens: (Sector.TEAM, the first of the user's teams) for team staff,
+    else (Sector.FACILITY, the first of their facilities) for housing staff, else None."""
+    p = principal_for(user)
+    if p.team_ids:
+        return Sector.TEAM, min(p.team_ids)
+    if p.facility_ids:
+        return Sector.FACILITY, min(p.facility_ids)
+    return None
+
+
 def is_facility_staff(user, facility) -> bool:
     """Works at the facility (a housing contact, the owner of an action)."""
     return can_facility(user, FACILITY_STAFF, facility)
@@ -447,3 +458,28 @@ questions = QuestionPolicy()
 meetings = MeetingPolicy()
 items = AgendaItemPolicy()
 actions = ActionPolicy()
+
+
+# --- the board's history as others read it (the timeline) ------------------------------------
+
+
+@dataclass(frozen=True)
+class HistoryView:
+    """What a user may read of a resident's board history: every change of their own team's
+    entries, and elsewhere not the columns whose consent category they lack."""
+
+    own_team_ids: frozenset[int]
+    hidden_columns: tuple[str, ...] = ()
+    sees_everything: bool = False  # team staff or emergency access: no consent filter
+
+
+def history_view(user, resident) -> HistoryView:
+    principal = principal_for(user)
+    hidden: tuple[str, ...] = ()
+    if principal.facility_ids:
+        hidden = tuple(sorted(columns.withheld(shared_categories(user, resident))))
+    return HistoryView(
+        own_team_ids=frozenset(principal.team_ids),
+        hidden_columns=hidden,
+        sees_everything=bool(principal.team_ids or principal.emergency_resident_ids),
+    )

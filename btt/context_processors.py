@@ -1,6 +1,7 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 
-from organisation.access import principal_for
+from .menu import menu_for
 
 
 def platform(request):
@@ -8,5 +9,13 @@ def platform(request):
     return {
         "environment_label": settings.ENVIRONMENT_LABEL,
         "request_id": getattr(request, "request_id", ""),
-        "nav_principal": principal_for(user) if user is not None else None,
+        # the main menu, asked of the policies once per request and only if a page shows it
+        "menu": SimpleLazyObject(lambda: _menu(request, user)),
     }
+
+
+def _menu(request, user) -> list:
+    cached = getattr(request, "_menu_links", None)
+    if cached is None:
+        cached = request._menu_links = menu_for(user)
+    return cached

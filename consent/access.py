@@ -79,6 +79,21 @@ def visible(user) -> QuerySet[Consent]:
     return Consent.objects.filter(condition)
 
 
+def may_list_expiring(user) -> bool:
+    """The "Samtykker der udløber" page (consents of the team's residents that lapse soon): team
+    staff."""
+    return principal_for(user).is_team_staff
+
+
+def limited_by_consent(user, resident) -> bool:
+    """Does the user see the team's information about this resident only as far as a consent
+    shares it? Everyone but the resident's team and an emergency access (who see all of it);
+    ``consent.selectors.shared_categories`` says which kinds are shared."""
+    if resident.pk in principal_for(user).emergency_resident_ids:
+        return False
+    return not _is_team_resident(user, resident)
+
+
 def get_for_user(user, pk: int, *, action: str = VIEW) -> Consent:
     """404 unless the user may see the consent; 403 if they may see it but not do ``action``."""
     consent = (
@@ -125,6 +140,11 @@ class Recordable:
 
     def __bool__(self) -> bool:
         return bool(self.kinds)
+
+    @property
+    def first_facility_id(self) -> int | None:
+        """The facility the form preselects (the one the resident lives at), or None."""
+        return min(self.facility_ids, default=None)
 
 
 NOTHING = Recordable()

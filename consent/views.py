@@ -6,7 +6,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from audit.models import Action
 from audit.services import record, record_shown
 from btt.forms import call_service
-from organisation.access import principal_for, require
+from organisation.access import require
 from residents.selectors import get_resident_for_user
 
 from . import access, services
@@ -42,13 +42,12 @@ def create(request, resident_pk: int):
     allowed = access.recordable(request.user, resident)
     if not allowed:
         raise PermissionDenied
-    facility_ids = sorted(allowed.facility_ids)
     form = ConsentRecordForm(
         request.POST or None,
         allowed=allowed,
         initial={
             "given_on": timezone.localdate(),
-            "facility": facility_ids[0] if facility_ids else None,
+            "facility": allowed.first_facility_id,
         },
     )
     if request.method == "POST" and form.is_valid():
@@ -96,7 +95,7 @@ def withdraw(request, pk: int):
 
 @require_GET
 def expiring(request):
-    require(principal_for(request.user).is_team_staff)
+    require(access.may_list_expiring(request.user))
     consents = list(expiring_consents(request.user)[:200])
     record_shown(
         user=request.user,

@@ -23,16 +23,14 @@ from django.db.models import Model, QuerySet
 
 from audit.denials import resident_forbidden, resident_not_found
 from organisation.access import (
-    FACILITY_STAFF,
     TEAM_DECIDE,
     TEAM_MEMBER,
-    can_facility,
     can_team,
     principal_for,
 )
 from residents import access as residents_access
 from residents.models import Resident
-from residents.selectors import current_residence, team_residents_of
+from residents.selectors import current_residence
 
 from .models import Concern, Course, Referral, ReferralStatus
 from .selectors import concerns_visible_to, courses_visible_to, referrals_visible_to
@@ -139,8 +137,7 @@ def can(user, action: str, obj=None) -> bool:
         if action == REFER:
             return _may_refer(user, obj)
         if action == RAISE_CONCERN:
-            residence = current_residence(obj)
-            return residence is not None and can_facility(p, FACILITY_STAFF, residence.facility)
+            return residents_access.lives_at_own_facility(user, obj)
         raise ValueError(f"unknown resident action {action!r}")
     if isinstance(obj, Referral) and action == CONFIRM:
         return held_referrals_to_confirm(user).filter(pk=obj.pk).exists()
@@ -161,7 +158,7 @@ def _may_refer(user, resident) -> bool:
     residence = current_residence(resident)
     if residence is None or not can_team(p, TEAM_MEMBER, residence.facility.team_id):
         return False
-    return team_residents_of(p.team_ids).filter(pk=resident.pk).exists()
+    return residents_access.can_team_see(user, resident)
 
 
 def ensure(user, action: str, obj) -> None:

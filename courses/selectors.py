@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from organisation.access import principal_for
+from residents.selectors import living_at
 
 from .models import Concern, ConcernStatus, Course, CourseStatus, Referral, ReferralStatus
 
@@ -43,13 +44,7 @@ def concerns_visible_to(user) -> QuerySet[Concern]:
 def _raised_here_and_living_here(facility_ids) -> Q:
     """Housing staff see the concerns raised at their facility about residents who live there
     now: after a move the old facility loses them with the resident."""
-    from residents.models import Residence
-
-    return Q(facility_id__in=facility_ids) & Q(
-        resident_id__in=Residence.objects.filter(
-            facility_id__in=facility_ids, moved_out__isnull=True
-        ).values("resident_id")
-    )
+    return Q(facility_id__in=facility_ids) & Q(resident_id__in=living_at(facility_ids))
 
 
 def course_summaries_for_facility_staff(user, resident) -> QuerySet[Course]:

@@ -25,12 +25,7 @@ from lib.cpr import ParsedIdentifier
 from organisation.access import TEAM_MEMBER, can_team
 from organisation.models import Facility, Team
 from residents import access as residents_access
-from residents.identity import (
-    identity_mismatch,
-    insert_resident,
-    lives_elsewhere,
-    names_match,
-)
+from residents.identity import ensure_lives_at, identity_mismatch, insert_resident, names_match
 from residents.models import Resident
 from residents.selectors import current_residence, resident_by_identifier
 
@@ -65,9 +60,7 @@ def _active_course(resident: Resident) -> Course | None:
 @transaction.atomic
 def concern_raise(*, user, resident: Resident, facility: Facility, description: str) -> Concern:
     access.ensure(user, access.RAISE_CONCERN, resident)
-    residence = current_residence(resident)
-    if residence is None or residence.facility_id != facility.pk:
-        raise lives_elsewhere(residence)
+    ensure_lives_at(resident, facility)
     if facility.team_id is None:
         raise ValidationError(
             _("Botilbuddet betjenes ikke af et botilbudsteam, så bekymringen kan ikke sendes."),
@@ -183,9 +176,7 @@ def _require_team_member(user, team: Team) -> None:
 
 def _referral_checks(*, resident: Resident, team: Team, facility: Facility, fields) -> None:
     """The checks of a referral of a resident the user may see (their answers may name it)."""
-    residence = current_residence(resident)
-    if residence is None or residence.facility_id != facility.pk:
-        raise lives_elsewhere(residence)
+    ensure_lives_at(resident, facility)
     if _active_course(resident) is not None:
         raise TransitionError(
             _("Beboeren er allerede i et aktivt forløb. Et nyt forløb kræver, at det afsluttes."),
@@ -302,56 +293,43 @@ def referral_create_from_identity(
             facility=facility,
             moved_in=moved_in,
         )
-        referral = _referral_insert(
-            user=user,
-            resident=resident,
-            team=team,
-            facility=facility,
-            status=ReferralStatus.PENDING,
-            fields=fields,
-        )
-        record(
-            user=user,
-            action=Action.CREATE,
-            resident=resident,
-            obj=referral,
-            detail={"resident_created": True},
-        )
-        return referral
-    if residents_access.can_team_see(user, existing):
+        detail = {"resident_created": True}
+    elif residents_access.can_team_see(user, existing):
         if not names_match(existing, first_name, last_name):
             raise identity_mismatch()
         _referral_checks(resident=existing, team=team, facility=facility, fields=fields)
         access.ensure(user, access.REFER, existing)
+        resident, detail = existing, None
+    else:
         referral = _referral_insert(
             user=user,
             resident=existing,
             team=team,
             facility=facility,
-            status=ReferralStatus.PENDING,
-            fields=fields,
+            status=ReferralStatus.HELD,
+            fields={
+                **fields,
+                "typed_first_name": first_name.strip(),
+                "typed_last_name": last_name.strip(),
+            },
         )
-        record(user=user, action=Action.CREATE, resident=existing, obj=referral)
+        record(
+            user=user,
+            action=Action.CREATE,
+            resident=existing,
+            obj=referral,
+            detail={"to": ReferralStatus.HELD},
+        )
         return referral
     referral = _referral_insert(
         user=user,
-        resident=existing,
+        resident=resident,
         team=team,
         facility=facility,
-        status=ReferralStatus.HELD,
-        fields={
-            **fields,
-            "typed_first_name": first_name.strip(),
-            "typed_last_name": last_name.strip(),
-        },
+        status=ReferralStatus.PENDING,
+        fields=fields,
     )
-    record(
-        user=user,
-        action=Action.CREATE,
-        resident=existing,
-        obj=referral,
-        detail={"to": ReferralStatus.HELD},
-    )
+    record(user=user, action=Action.CREATE, resident=resident, obj=referral, detail=detail)
     return referral
 
 

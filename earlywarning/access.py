@@ -15,11 +15,10 @@ for buttons and menus; ``get_team_for_user`` and ``get_for_user`` are the gateke
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
-from organisation.access import TEAM_LEAD, TEAM_MEMBER, can_team, principal_for
+from organisation.access import TEAM_LEAD, TEAM_MEMBER, can_team, check_object, principal_for
 from organisation.models import Team
 
 from .models import Suggestion
@@ -47,10 +46,7 @@ def can(user, action: str, team_or_id) -> bool:
 
 def check(user, action: str, team_or_id) -> None:
     """404 for anyone outside the team, 403 for a member who may not do ``action``."""
-    if not can(user, VIEW, team_or_id):
-        raise Http404
-    if not can(user, action, team_or_id):
-        raise PermissionDenied
+    check_object(user, action, team_or_id, can=can, view=VIEW)
 
 
 def get_team_for_user(user, team_pk: int, *, action: str = VIEW) -> Team:

@@ -4,10 +4,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from btt.forms import call_service
-from organisation.access import principal_for, require
+from organisation.access import require
 from residents.selectors import resident_by_identifier
 
-from . import services
+from . import access, services
 from .forms import EmergencyAccessForm, ReviewForm
 from .selectors import active_emergency_for, get_access_for_review, review_queue
 
@@ -19,8 +19,7 @@ NOT_OPENABLE = gettext_lazy("Der kan ikke åbnes nødadgang for dette nummer. Ko
 def start(request):
     """Open an emergency access. The password is checked first; after it, a number that does
     not exist and one that cannot be opened get the same answer."""
-    principal = principal_for(request.user)
-    require(principal.emergency_team_ids)
+    require(access.can(request.user, access.OPEN))
     form = EmergencyAccessForm(request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -31,7 +30,7 @@ def start(request):
             if resident is None or resident.anonymised_at is not None:
                 form.add_error("identifier", NOT_OPENABLE)
             else:
-                access = call_service(
+                opened = call_service(
                     form,
                     services.emergency_access_open,
                     user=request.user,
@@ -40,36 +39,36 @@ def start(request):
                     reason_text=data["reason_text"],
                     reauthenticated=True,
                 )
-                if access is not None:
+                if opened is not None:
                     request.session.cycle_key()  # a new privilege level gets a new session key
-                    return redirect("residents:detail", pk=access.resident_id)
+                    return redirect("residents:detail", pk=opened.resident_id)
     return render(request, "emergency/start.html", {"form": form})
 
 
 @require_POST
 def end(request):
-    access = active_emergency_for(request.user)
-    require(access is not None)
-    services.emergency_access_end(user=request.user, access=access)
+    current = active_emergency_for(request.user)
+    require(current is not None)
+    services.emergency_access_end(user=request.user, access=current)
     return redirect("home")
 
 
 @require_GET
 def queue(request):
-    require(principal_for(request.user).leader_team_ids)
+    require(access.can(request.user, access.QUEUE))
     return render(request, "emergency/queue.html", {"accesses": review_queue(request.user)})
 
 
 @require_http_methods(["GET", "POST"])
 def review(request, pk: int):
-    access = get_access_for_review(request.user, pk)
+    reviewed = get_access_for_review(request.user, pk)
     form = ReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         done = call_service(
             form,
             services.emergency_access_review,
             user=request.user,
-            access=access,
+            access=reviewed,
             note=form.cleaned_data["note"],
         )
         if done is not None:
@@ -77,11 +76,11 @@ def review(request, pk: int):
     from audit.models import AuditEvent
 
     actions = AuditEvent.objects.filter(
-        user=access.user,
-        resident=access.resident,
+        user=reviewed.user,
+        resident=reviewed.resident,
         purpose="emergency",
-        at__gte=access.started_at,
+        at__gte=reviewed.started_at,
     ).order_by("at", "id")
     return render(
-        request, "emergency/review.html", {"access": access, "form": form, "actions": actions}
+        request, "emergency/review.html", {"access": reviewed, "form": form, "actions": actions}
     )

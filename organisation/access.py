@@ -21,6 +21,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
+from audit.denials import resident_forbidden, resident_not_found
 from organisation.models import (
     FACILITY_ROLES,
     RESIDENT_DATA_ROLES,
@@ -159,6 +160,18 @@ def require(condition: bool) -> None:
         raise Http404
 
 
+def check_object(user, action: str, obj, *, can, view: str = "view", resident_id=None) -> None:
+    """The answer of a policy's ``get_for_user`` for an object already in hand (services, and
+    pages that loaded it otherwise): Http404 unless ``can(user, view, obj)`` (existence must not
+    leak), PermissionDenied unless ``can(user, action, obj)``. ``resident_id`` names the
+    resident the object concerns for the denied audit row only (``audit.denials``); the user's
+    answer is the same with or without it."""
+    if not can(user, view, obj):
+        raise resident_not_found(resident_id)
+    if action != view and not can(user, action, obj):
+        raise resident_forbidden(resident_id)
+
+
 # --- Facility and team policies ---------------------------------------------------------------
 # The one place that says who may do what with a facility or a team. Other apps ask these
 # instead of comparing ids from the principal themselves.
@@ -201,6 +214,26 @@ def can_team(user_or_principal, action: str, team_id: int | None) -> bool:
     if action == TEAM_LEAD:
         return team_id in p.leader_team_ids
     raise ValueError(f"unknown team action {action!r}")
+
+
+# --- Page-level questions (the menu and the pages' gatekeepers ask these) ---------------------
+
+
+def may_list_facilities(user) -> bool:
+    """The facility list ("Botilbud"): team staff, housing staff and region administrators."""
+    p = principal_for(user)
+    return p.is_team_staff or p.is_facility_staff or p.is_region_admin
+
+
+def may_manage_staff(user) -> bool:
+    """The "Medarbejdere og adgang" page: leaders of a team or a facility (they grant its
+    memberships)."""
+    return principal_for(user).is_leader
+
+
+def may_administer(user) -> bool:
+    """The administration (Django admin, limited to their region): region administrators."""
+    return principal_for(user).is_region_admin
 
 
 def _as_principal(user_or_principal) -> Principal:
@@ -406,6 +439,11 @@ def get_membership_for_user(user, pk: int, *, action: str = MEMBERSHIP_VIEW) -> 
 
 def teams_led_by(user) -> QuerySet[Team]:
     return Team.objects.filter(pk__in=principal_for(user).leader_team_ids)
+
+
+def teams_of(user) -> QuerySet[Team]:
+    """The teams the user is a member of (active, confirmed memberships)."""
+    return Team.objects.filter(pk__in=principal_for(user).team_ids)
 
 
 def facilities_led_by(user) -> QuerySet[Facility]:

@@ -84,6 +84,21 @@ def _scope(team, facility, ward, region) -> dict:
     return {"team": team, "facility": facility, "ward": ward, "region": region}
 
 
+def _insert(*, user, for_user, role: str, profession: str, scope: dict, kind: str, **state):
+    """Validate, save and log a new membership (granted in force, or proposed)."""
+    _validate_new(for_user=for_user, role=role, profession=profession, scope=scope)
+    m = Membership(user=for_user, role=role, profession=profession, **state, **scope)
+    m.save(force_insert=True)
+    _log(
+        user=user,
+        m=m,
+        kind=kind,
+        action=Action.CREATE,
+        detail={"role": role, "profession": profession},
+    )
+    return m
+
+
 @transaction.atomic
 def membership_grant(
     *, user, for_user, role: str, profession: str, team=None, facility=None, ward=None, region=None
@@ -93,26 +108,17 @@ def membership_grant(
     scope = _scope(team, facility, ward, region)
     if not access.can_grant_membership(user, for_user=for_user, role=role, **scope):
         raise PermissionDenied
-    _validate_new(for_user=for_user, role=role, profession=profession, scope=scope)
-    now = timezone.now()
-    m = Membership(
-        user=for_user,
+    return _insert(
+        user=user,
+        for_user=for_user,
         role=role,
         profession=profession,
+        scope=scope,
+        kind=MembershipEventKind.GRANTED,
         status=MembershipStatus.CONFIRMED,
         confirmed_by=user,
-        confirmed_at=now,
-        **scope,
+        confirmed_at=timezone.now(),
     )
-    m.save(force_insert=True)
-    _log(
-        user=user,
-        m=m,
-        kind=MembershipEventKind.GRANTED,
-        action=Action.CREATE,
-        detail={"role": role, "profession": profession},
-    )
-    return m
 
 
 @transaction.atomic
@@ -126,24 +132,16 @@ def membership_propose(
         user, for_user=for_user, role=role, team=team, facility=facility
     ):
         raise PermissionDenied
-    _validate_new(for_user=for_user, role=role, profession=profession, scope=scope)
-    m = Membership(
-        user=for_user,
+    return _insert(
+        user=user,
+        for_user=for_user,
         role=role,
         profession=profession,
+        scope=scope,
+        kind=MembershipEventKind.PROPOSED,
         status=MembershipStatus.PENDING,
         proposed_by=user,
-        **scope,
     )
-    m.save(force_insert=True)
-    _log(
-        user=user,
-        m=m,
-        kind=MembershipEventKind.PROPOSED,
-        action=Action.CREATE,
-        detail={"role": role, "profession": profession},
-    )
-    return m
 
 
 def _locked(user, membership: Membership, action: str) -> Membership:

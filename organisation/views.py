@@ -10,11 +10,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from agreements.views.activities import agreement_facts
 from audit.models import Action
 from audit.services import record_shown
+from board import access as board_access
 from btt.forms import call_service
+from residents import access as residents_access
 from residents.selectors import facility_residents
 
 from . import access, services
-from .access import principal_for, require
+from .access import require
 from .forms import ChangeForm, DecideForm, EndForm, GrantForm
 from .models import MembershipStatus
 from .selectors import facilities_visible_to, get_facility_for_user
@@ -25,8 +27,7 @@ HISTORY_LIMIT = 200
 
 @require_GET
 def facility_list(request):
-    principal = principal_for(request.user)
-    require(principal.is_team_staff or principal.is_facility_staff or principal.is_region_admin)
+    require(access.may_list_facilities(request.user))
     facilities = (
         facilities_visible_to(request.user)
         .select_related("team")
@@ -59,6 +60,8 @@ def facility_detail(request, pk: int):
             **agreement_facts(facility),
             "show_safety": own,
             "show_activities": own,
+            "show_board": board_access.sector(request.user, facility) is not None,
+            "show_moves": residents_access.can(request.user, residents_access.MOVES),
         },
     )
 
@@ -69,8 +72,7 @@ def facility_detail(request, pk: int):
 @require_GET
 def staff(request):
     """Leaders: the page of the team or facility they lead (a choice if they lead several)."""
-    principal = principal_for(request.user)
-    require(principal.is_leader)
+    require(access.may_manage_staff(request.user))
     teams = list(access.teams_led_by(request.user).order_by("name"))
     facilities = list(access.facilities_led_by(request.user).order_by("name"))
     if len(teams) + len(facilities) == 1:
@@ -175,10 +177,11 @@ def _unit_page(request, *, kind: str, unit):
 
 def _back(request, m) -> str:
     """After a step: the leader's page of the unit, else (a region administrator) the admin."""
-    principal = principal_for(request.user)
-    if m.team_id in principal.leader_team_ids:
+    if m.team_id is not None and access.can_team(request.user, access.TEAM_LEAD, m.team_id):
         return _unit_url("team", m.team)
-    if m.facility_id in principal.leader_facility_ids:
+    if m.facility_id is not None and access.can_facility(
+        request.user, access.FACILITY_LEAD, m.facility
+    ):
         return _unit_url("facility", m.facility)
     return reverse("admin:organisation_membership_changelist")
 

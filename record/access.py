@@ -138,6 +138,12 @@ def writable(user, resident) -> Writable:
     return NOTHING
 
 
+def may_use_visit_days(user) -> bool:
+    """The visit-day pages ("Besøgsdage"): staff of a team (each facility's own page asks
+    ``organisation.access.can_team`` for the facility's team)."""
+    return principal_for(user).is_team_staff
+
+
 # --- the rules -----------------------------------------------------------------------------
 
 

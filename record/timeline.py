@@ -41,8 +41,9 @@ from django.views.decorators.http import require_GET
 
 from audit.models import Action
 from audit.services import record
+from board import access as board_access
+from board.access import HistoryView as Scope
 from btt.forms import DateInput, Form
-from organisation.access import principal_for
 from residents.selectors import get_resident_for_user
 
 from . import access
@@ -165,39 +166,18 @@ def _columns(qs: QuerySet, src: str, pk, day, ts, ref=None, ver=None) -> QuerySe
     )
 
 
-@dataclass
-class Scope:
+def _scope(user, resident):
     """What the user may see of this resident's board history (worked out once per page)."""
-
-    team_ids: frozenset[int]
-    # board columns whose consent category housing staff lack (hidden from their history)
-    hidden_fields: tuple[str, ...] = ()
-    team_staff: bool = False
-
-
-def _scope(user, resident) -> Scope:
-    principal = principal_for(user)
-    hidden: tuple[str, ...] = ()
-    if principal.facility_ids:
-        from board.models import FIELD_CATEGORY
-        from consent.selectors import shared_categories
-
-        shared = shared_categories(user, resident)
-        hidden = tuple(sorted(f for f, c in FIELD_CATEGORY.items() if c not in shared))
-    return Scope(
-        team_ids=frozenset(principal.team_ids),
-        hidden_fields=hidden,
-        team_staff=bool(principal.team_ids or principal.emergency_resident_ids),
-    )
+    return board_access.history_view(user, resident)
 
 
 def _visible_change_q(scope: Scope, prefix: str = "") -> Q:
     """Change rows the viewer may read: all of their own team's entries; elsewhere not the
     columns whose consent category is withheld."""
-    if not scope.hidden_fields:
+    if not scope.hidden_columns:
         return Q()
-    return Q(**{f"{prefix}entry__team_id__in": scope.team_ids}) | ~Q(
-        **{f"{prefix}field__in": scope.hidden_fields}
+    return Q(**{f"{prefix}entry__team_id__in": scope.own_team_ids}) | ~Q(
+        **{f"{prefix}field__in": scope.hidden_columns}
     )
 
 
@@ -272,7 +252,7 @@ def _sources(user, resident, scope: Scope, opts: dict) -> list[QuerySet]:
             )
         )
     # referrals and courses, the earlier ones too (team staff only)
-    if wanted(GROUP_COURSE) and scope.team_staff:
+    if wanted(GROUP_COURSE) and scope.sees_everything:
         referrals = referrals_visible_to(user).filter(resident=resident)
         courses = courses_visible_to(user).filter(resident=resident)
         sources += [
@@ -813,7 +793,7 @@ def timeline_page(user, resident, opts: dict, page_number, scope: Scope | None =
 def timeline(request, resident_pk: int):
     resident = get_resident_for_user(request.user, resident_pk)
     scope = _scope(request.user, resident)
-    form = TimelineFilterForm(request.GET or None, team_staff=scope.team_staff)
+    form = TimelineFilterForm(request.GET or None, team_staff=scope.sees_everything)
     opts = form.options()
     number, page_message = TimelinePageForm(request.GET).number()
     page, items = timeline_page(request.user, resident, opts, number, scope)

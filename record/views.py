@@ -17,10 +17,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from audit.models import Action
 from audit.services import record
+from board import access as board_access
 from board.models import BoardEntry, EntryStatus
 from btt.errors import StaleVersion
 from btt.forms import call_service
-from organisation.access import TEAM_MEMBER, can_team
 from residents.selectors import get_resident_for_user
 
 from . import access, services
@@ -242,8 +242,9 @@ def _entry_context(request, entry, versions, shown=None) -> dict:
 
 
 def _may_place_on_board(user, entry) -> bool:
-    """Only the team is offered the link (board:entry_create decides the rest)."""
-    return can_team(user, TEAM_MEMBER, entry.team_id)
+    """The link is offered to whoever the board's policy lets put the resident on the board
+    (``board:entry_create`` asks the same)."""
+    return board_access.placement_for(user, entry.resident).can_place
 
 
 def _crisis_phases(state) -> dict:

@@ -30,7 +30,7 @@ from audit.services import record_shown
 from board.models import Action, BoardEntry, EntryStatus, Question, QuestionDirection
 from btt.forms import DateInput, Form
 from courses.models import Course, CourseStatus
-from organisation.access import TEAM_MEMBER, can_team, principal_for, require
+from organisation.access import TEAM_MEMBER, can_team, require, teams_of
 from organisation.models import Facility
 from residents.models import Residence
 
@@ -94,13 +94,11 @@ class FacilityRow:
 @require_GET
 def visit_days(request):
     """The facilities of the user's teams, with their agreed visit days and the next visit."""
-    principal = principal_for(request.user)
-    require(principal.is_team_staff)
+    require(access.may_use_visit_days(request.user))
+    teams = teams_of(request.user)
     today = timezone.localdate()
     facilities = list(
-        Facility.objects.filter(team_id__in=principal.team_ids)
-        .select_related("team")
-        .order_by("name", "id")
+        Facility.objects.filter(team__in=teams).select_related("team").order_by("name", "id")
     )
     ids = [f.pk for f in facilities]
     versions = _versions_in_force(ids, today)
@@ -109,7 +107,7 @@ def visit_days(request):
             facility_id__in=ids,
             moved_out__isnull=True,
             resident__courses__status=CourseStatus.ACTIVE,
-            resident__courses__team_id__in=principal.team_ids,
+            resident__courses__team__in=teams,
         )
         .values("facility_id")
         .annotate(n=Count("resident_id", distinct=True))
@@ -178,7 +176,6 @@ def _residents(user, facility, day: datetime.date) -> list[Course]:
     """The team's active courses of residents living at the facility: those on the board
     first; with the user's own contact residents, a visit note that day and any admission on
     that day marked."""
-    principal = principal_for(user)
     visible = access.visible(user)
     living_here = Residence.objects.filter(facility=facility, moved_out__isnull=True).values(
         "resident_id"
@@ -194,7 +191,7 @@ def _residents(user, facility, day: datetime.date) -> list[Course]:
     return list(
         Course.objects.filter(
             status=CourseStatus.ACTIVE,
-            team_id__in=principal.team_ids,
+            team__in=teams_of(user),
             resident_id__in=living_here,
         )
         .select_related("resident")
@@ -247,11 +244,10 @@ def visit_day(request, facility_pk: int):
     for course in courses:
         course.note_link = _note_link(course.resident_id, day, back, today) if day <= today else ""
 
-    principal = principal_for(request.user)
     questions = list(
         Question.objects.filter(
             facility=facility,
-            team_id__in=principal.team_ids,
+            team__in=teams_of(request.user),
             direction=QuestionDirection.TO_TEAM,
             answered_at__isnull=True,
             resident_id__in=ids,

@@ -25,15 +25,17 @@ from organisation.access import (
     TEAM_MEMBER,
     can_facility,
     can_team,
+    check_object,
     principal_for,
 )
 
-from .models import Move, Residence, Resident
+from .models import Move, Resident
 from .selectors import (
     current_residence,
+    get_resident_for_user,
+    is_team_resident,
+    living_at,
     residents_visible_to,
-    team_residents_of,
-    with_current_details,
 )
 
 VIEW = "view"
@@ -61,11 +63,7 @@ def acted_for(user) -> QuerySet[Resident]:
     p = principal_for(user)
     condition = Q()
     if p.facility_ids:
-        condition |= Q(
-            pk__in=Residence.objects.filter(
-                facility_id__in=p.facility_ids, moved_out__isnull=True
-            ).values("resident_id")
-        )
+        condition |= Q(pk__in=living_at(p.facility_ids))
     if p.team_ids:
         condition |= Q(
             pk__in=Course.objects.filter(team_id__in=p.team_ids, status=CourseStatus.ACTIVE).values(
@@ -79,11 +77,18 @@ def acted_for(user) -> QuerySet[Resident]:
 
 def sees_through_own_team(user, resident) -> bool:
     """Visible through the user's own team or facility (not only through emergency access)."""
-    p = principal_for(user)
-    if p.team_ids and team_residents_of(p.team_ids).filter(pk=resident.pk).exists():
-        return True
+    return can_team_see(user, resident) or lives_at_own_facility(user, resident)
+
+
+def can_team_see(user, resident) -> bool:
+    """Visible through one of the user's teams (a course, referral or concern there)."""
+    return is_team_resident(user, resident)
+
+
+def lives_at_own_facility(user, resident) -> bool:
+    """The user is housing staff of the facility the resident lives at now."""
     residence = current_residence(resident)
-    return residence is not None and can_facility(p, FACILITY_STAFF, residence.facility)
+    return residence is not None and can_facility(user, FACILITY_STAFF, residence.facility)
 
 
 def can(user, action: str, resident=None) -> bool:
@@ -101,9 +106,7 @@ def can(user, action: str, resident=None) -> bool:
 
 def get_for_user(user, pk: int, *, action: str = VIEW) -> Resident:
     """404 unless the user may see the resident; 403 if they may see but not do ``action``."""
-    resident = with_current_details(residents_visible_to(user)).filter(pk=pk).first()
-    if resident is None:
-        raise resident_not_found(pk)
+    resident = get_resident_for_user(user, pk)
     if action != VIEW and not can(user, action, resident):
         raise resident_forbidden(pk)
     return resident
@@ -111,21 +114,16 @@ def get_for_user(user, pk: int, *, action: str = VIEW) -> Resident:
 
 def ensure(user, action: str, resident) -> None:
     """For services: the same answer as ``get_for_user`` for an object already in hand."""
-    if not can(user, VIEW, resident):
-        raise resident_not_found(resident.pk)
-    if action != VIEW and not can(user, action, resident):
-        raise resident_forbidden(resident.pk)
+    check_object(user, action, resident, can=can, view=VIEW, resident_id=resident.pk)
 
 
 def _acts_for(user, resident) -> bool:
     from courses.models import Course, CourseStatus
 
-    p = principal_for(user)
-    residence = current_residence(resident)
-    if residence is not None and can_facility(p, FACILITY_STAFF, residence.facility):
+    if lives_at_own_facility(user, resident):
         return True
     course = Course.objects.filter(resident=resident, status=CourseStatus.ACTIVE).first()
-    return course is not None and can_team(p, TEAM_MEMBER, course.team_id)
+    return course is not None and can_team(user, TEAM_MEMBER, course.team_id)
 
 
 def nobody_acts_for(resident) -> bool:
@@ -162,11 +160,6 @@ def can_move(user, action: str, move: Move) -> bool:
     raise ValueError(f"unknown move action {action!r}")
 
 
-def can_team_see(user, resident) -> bool:
-    p = principal_for(user)
-    return bool(p.team_ids) and team_residents_of(p.team_ids).filter(pk=resident.pk).exists()
-
-
 def shows_resident(user, move: Move) -> bool:
     """May the page of this move show the resident, or only what the proposer typed?"""
     return can(user, VIEW, move.resident)
@@ -189,10 +182,7 @@ def get_move_for_user(user, pk: int, *, action: str = MOVE_VIEW) -> Move:
 
 
 def ensure_move(user, action: str, move: Move) -> None:
-    if not can_move(user, MOVE_VIEW, move):
-        raise resident_not_found(move.resident_id)
-    if action != MOVE_VIEW and not can_move(user, action, move):
-        raise resident_forbidden(move.resident_id)
+    check_object(user, action, move, can=can_move, view=MOVE_VIEW, resident_id=move.resident_id)
 
 
 def moves_to_decide(user) -> QuerySet[Move]:

@@ -14,6 +14,7 @@ from organisation.access import FACILITY_ACT, can_facility
 from organisation.models import Facility
 
 from .models import Residence, Resident, ResidentIdentifier
+from .selectors import current_residence
 
 
 def names_match(resident: Resident, first_name: str, last_name: str) -> bool:
@@ -51,6 +52,14 @@ def lives_elsewhere(residence: Residence | None) -> ValidationError:
         % {"facility": residence.facility.name},
         code="move_first",
     )
+
+
+def ensure_lives_at(resident: Resident, facility: Facility) -> None:
+    """For a resident the user may see: ``lives_elsewhere`` unless they live at ``facility``
+    now (registering, referring or raising a concern never moves anyone)."""
+    residence = current_residence(resident)
+    if residence is None or residence.facility_id != facility.pk:
+        raise lives_elsewhere(residence)
 
 
 def insert_resident(

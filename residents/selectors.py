@@ -26,6 +26,14 @@ def _team_q(team_ids) -> Q:
     )
 
 
+def living_at(facility_ids) -> QuerySet:
+    """``resident_id`` of everyone living at these facilities now (for ``__in`` lookups): a
+    resident who moves out drops out on the next request."""
+    return Residence.objects.filter(facility_id__in=facility_ids, moved_out__isnull=True).values(
+        "resident_id"
+    )
+
+
 def team_residents_of(team_ids) -> QuerySet[Resident]:
     if not team_ids:
         return Resident.objects.none()
@@ -58,11 +66,7 @@ def residents_visible_to(user) -> QuerySet[Resident]:
         condition |= Q(pk__in=principal.emergency_resident_ids)
         granted = True
     if principal.facility_ids:
-        condition |= Q(
-            pk__in=Residence.objects.filter(
-                facility_id__in=principal.facility_ids, moved_out__isnull=True
-            ).values("resident_id")
-        )
+        condition |= Q(pk__in=living_at(principal.facility_ids))
         granted = True
     if not granted:
         return Resident.objects.none()

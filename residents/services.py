@@ -27,7 +27,7 @@ from organisation.access import FACILITY_STAFF, can_facility
 from organisation.models import Facility
 
 from . import access
-from .identity import identity_mismatch, insert_resident, lives_elsewhere, names_match
+from .identity import ensure_lives_at, identity_mismatch, insert_resident, names_match
 from .models import Move, MoveStatus, Residence, Resident, ResidentIdentifier
 from .selectors import current_residence, resident_by_identifier
 
@@ -95,9 +95,7 @@ def resident_register(
     if access.sees_through_own_team(user, existing):
         if not names_match(existing, first_name, last_name):
             raise identity_mismatch()
-        residence = current_residence(existing)
-        if residence is None or residence.facility_id != facility.pk:
-            raise lives_elsewhere(residence)
+        ensure_lives_at(existing, facility)
         record(
             user=user,
             action=Action.VIEW,

@@ -9,11 +9,12 @@ from audit import access as audit_access
 from audit.models import Action
 from audit.services import record, record_shown
 from btt.forms import call_service
+from consent import access as consent_access
 from consent.models import Category
 from consent.selectors import shared_categories
 from courses import access as courses_access
 from courses.selectors import course_summaries_for_facility_staff, resident_history
-from organisation.access import principal_for, require
+from organisation.access import require
 
 from . import access, services
 from .forms import (
@@ -55,7 +56,6 @@ def search(request):
 @require_GET
 def detail(request, pk: int):
     resident = access.get_for_user(request.user, pk)
-    principal = principal_for(request.user)
     history = resident_history(request.user, resident)
     summaries = list(course_summaries_for_facility_staff(request.user, resident))
     active_course = next((c for c in history["courses"] if c.status == "active"), None)
@@ -84,7 +84,7 @@ def detail(request, pk: int):
             "can_refer": active_course is None
             and courses_access.can(request.user, courses_access.REFER, resident),
             "sharing": [(label, code in shared) for code, label in Category.choices],
-            "show_sharing": principal.is_facility_staff and not principal.is_team_staff,
+            "show_sharing": consent_access.limited_by_consent(request.user, resident),
             "can_see_log": audit_access.can(request.user, audit_access.VIEW, resident),
             "call_advice": facts["call_advice"],
             "agreement_version": facts["agreement_version"],
