@@ -23,6 +23,7 @@ from btt.demo import (
     identity_digest,
 )
 from btt.demo.organisation import MEMORABLE_USERS
+from courses import access as courses_access
 from courses.models import (
     Concern,
     ConcernStatus,
@@ -34,16 +35,24 @@ from courses.models import (
     ReferralStatus,
 )
 from lib.cpr import IdentifierKind, is_never_issued, parse_cpr, parse_replacement
+from organisation import access as organisation_access
 from organisation.models import (
+    LEADER_ROLES,
     Facility,
     LegalBasis,
     Membership,
+    MembershipEvent,
+    MembershipEventKind,
+    MembershipStatus,
     OwnerType,
     Region,
+    Role,
     Team,
     TeamKind,
 )
-from residents.models import Residence, Resident, ResidentIdentifier
+from residents import access as residents_access
+from residents.models import Move, MoveStatus, Residence, Resident, ResidentIdentifier
+from residents.selectors import current_residence, team_residents_of
 
 SEED = 7
 
@@ -74,15 +83,19 @@ def db_digest() -> str:
 
 def test_every_workflow_state_is_present(small):
     assert set(Concern.objects.values_list("status", flat=True)) == set(ConcernStatus.values)
-    # Known gap: the demo has no referral typed for a resident the team could not see yet, so
-    # the identity-confirmation states (held, not confirmed) are tested in
-    # courses/tests/test_referral_identity.py, not generated here.
-    identity_states = {ReferralStatus.HELD, ReferralStatus.NOT_CONFIRMED}
-    assert set(Referral.objects.values_list("status", flat=True)) == (
-        set(ReferralStatus.values) - identity_states
-    )
+    assert set(Referral.objects.values_list("status", flat=True)) == set(ReferralStatus.values)
     assert set(Course.objects.values_list("status", flat=True)) == set(CourseStatus.values)
     assert set(Referral.objects.values_list("source", flat=True)) == set(ReferralSource.values)
+    assert set(Move.objects.values_list("status", flat=True)) == set(MoveStatus.values)
+    assert set(Membership.objects.values_list("status", flat=True)) == {
+        MembershipStatus.CONFIRMED,
+        MembershipStatus.PENDING,
+    }
+    assert set(MembershipEvent.objects.values_list("kind", flat=True)) == {
+        MembershipEventKind.GRANTED,
+        MembershipEventKind.PROPOSED,
+        MembershipEventKind.CONFIRMED,
+    }
     # re-referral: an ended course and a later course for the same resident
     assert Resident.objects.annotate(n=Count("courses")).filter(n__gte=2).exists()
     assert Concern.objects.filter(status=ConcernStatus.REFERRED, referral__isnull=False).exists()
@@ -105,7 +118,8 @@ def test_referrals_and_courses_are_consistent(small):
         assert referral.criteria and set(referral.criteria) <= codes
         assert referral.reason and referral.referrer_name
         assert referral.facility.team_id == referral.team_id
-        decided = referral.status != ReferralStatus.PENDING
+        # pending and held referrals await a decision (confirming a held one decides nothing)
+        decided = referral.status not in (ReferralStatus.PENDING, ReferralStatus.HELD)
         assert (referral.decided_by_id is not None) == decided
         assert (referral.decided_at is not None) == decided
         assert bool(referral.decision_reason) == decided
@@ -142,6 +156,117 @@ def test_residences_are_consistent(small):
             moved_in__lte=referral.consent_informed_on,
         )
         assert lived_there.exists()
+
+
+def test_held_referrals_wait_for_the_facility_the_resident_lives_at(small):
+    typed = Referral.objects.exclude(typed_first_name="").select_related("resident", "facility")
+    assert {r.status for r in typed} == {
+        ReferralStatus.HELD,
+        ReferralStatus.NOT_CONFIRMED,
+        ReferralStatus.PENDING,  # confirmed by the facility: now awaiting visitation
+    }
+    for referral in typed:
+        resident = referral.resident
+        # the team typed the resident's own name, for a resident living at a facility it serves
+        assert (referral.typed_first_name, referral.typed_last_name) == (
+            resident.first_name,
+            resident.last_name,
+        )
+        assert current_residence(resident).facility_id == referral.facility_id
+        others = resident.referrals.exclude(pk=referral.pk)
+        assert not others.exists() and not resident.courses.exists()
+        assert not resident.concerns.exists()
+        staff = User.objects.filter(
+            memberships__facility=referral.facility_id, memberships__role=Role.FACILITY_STAFF
+        ).order_by("pk")
+        can_confirm = [courses_access.held_referrals_to_confirm(u) for u in staff]
+        if referral.status == ReferralStatus.HELD:
+            # the team sees nothing yet; the facility's staff confirm (or not)
+            assert not team_residents_of([referral.team_id]).filter(pk=resident.pk).exists()
+            assert all(q.filter(pk=referral.pk).exists() for q in can_confirm)
+        elif referral.status == ReferralStatus.NOT_CONFIRMED:  # refused by the facility
+            assert not team_residents_of([referral.team_id]).filter(pk=resident.pk).exists()
+            assert referral.decided_by.memberships.filter(facility=referral.facility_id).exists()
+        else:
+            assert team_residents_of([referral.team_id]).filter(pk=resident.pk).exists()
+
+
+def test_moves_follow_the_residences_and_proposals_wait_for_who_acts(small):
+    today = timezone.localdate()
+    now = timezone.now()
+    for move in Move.objects.filter(status__in=(MoveStatus.RECORDED, MoveStatus.CONFIRMED)):
+        periods = list(move.resident.residences.order_by("moved_in"))
+        assert [p.facility_id for p in periods[-2:]] == [move.from_facility_id, move.to_facility_id]
+        assert periods[-1].moved_in == move.moved_in and periods[-1].moved_out is None
+        assert move.created_at <= now and move.moved_in <= timezone.localdate(move.created_at)
+        if move.status == MoveStatus.CONFIRMED:
+            assert move.created_at < move.decided_at <= now
+            assert move.decided_by.memberships.filter(facility=move.from_facility_id).exists()
+            assert move.created_by.memberships.filter(facility=move.to_facility_id).exists()
+        else:
+            assert move.decided_by_id is None
+            assert move.created_by.memberships.filter(facility=move.from_facility_id).exists()
+    proposed = Move.objects.select_related("resident").get(status=MoveStatus.PROPOSED)
+    assert proposed.typed_name == proposed.resident.full_name
+    assert current_residence(proposed.resident).facility_id == proposed.from_facility_id
+    assert proposed.moved_in < today and proposed.decided_by_id is None
+    botilbud = User.objects.get(username="botilbud")  # Bostedet Egely
+    assert proposed.from_facility.name == "Bostedet Egely"
+    assert proposed.to_facility.team_id == proposed.from_facility.team_id  # Botilbudsteam Nord
+    assert residents_access.moves_to_decide(botilbud).filter(pk=proposed.pk).exists()
+    assert residents_access.can_move(botilbud, residents_access.MOVE_DECIDE, proposed)
+    proposer = proposed.created_by
+    assert not residents_access.can(proposer, residents_access.VIEW, proposed.resident)
+    rejected = Move.objects.select_related("resident").get(status=MoveStatus.REJECTED)
+    assert rejected.created_by == botilbud and rejected.to_facility.name == "Bostedet Egely"
+    assert rejected.typed_name != rejected.resident.full_name and rejected.decision_note
+    assert current_residence(rejected.resident).facility_id == rejected.from_facility_id
+    assert rejected.decided_by.memberships.filter(facility=rejected.from_facility_id).exists()
+    assert rejected.created_at < rejected.decided_at <= now
+
+
+def test_membership_proposal_waits_for_the_team_leader_and_history_is_complete(small):
+    pending = Membership.objects.get(status=MembershipStatus.PENDING)
+    admin = User.objects.get(username="regionsadmin")
+    leader = User.objects.get(username="teamleder")
+    assert pending.team.name == "Botilbudsteam Nord" and pending.proposed_by == admin
+    assert pending.confirmed_by_id is None and pending.is_active
+    assert organisation_access.can_membership(
+        leader, organisation_access.MEMBERSHIP_CONFIRM, pending
+    )
+    assert not organisation_access.principal_for(pending.user).team_ids  # nothing granted yet
+    assert list(pending.events.values_list("kind", "by")) == [
+        (MembershipEventKind.PROPOSED, admin.pk)
+    ]
+    leaders = {
+        (m.team_id, m.facility_id): m.user_id
+        for m in Membership.objects.filter(role__in=LEADER_ROLES)
+    }
+    now = timezone.now()
+    confirmed = Membership.objects.filter(status=MembershipStatus.CONFIRMED).prefetch_related(
+        "events"
+    )
+    for m in confirmed:
+        events = sorted(m.events.all(), key=lambda e: e.at)
+        assert events and m.confirmed_at is not None and m.confirmed_at <= now
+        assert events[-1].at == m.confirmed_at and events[-1].by_id == m.confirmed_by_id
+        for event in events:
+            assert event.detail["for_user_id"] == m.user_id
+            assert event.detail["scope_id"] == (
+                m.team_id or m.facility_id or m.ward_id or m.region_id
+            )
+        if m.role in (*LEADER_ROLES, Role.REGION_ADMIN):
+            assert m.confirmed_by_id is None  # granted by the system (a superuser's grant)
+        elif m.role == Role.WARD_STAFF:
+            assert m.confirmed_by == admin
+        else:
+            assert m.confirmed_by_id == leaders[m.team_id, m.facility_id]
+    later = confirmed.get(proposed_by=admin)
+    assert [e.kind for e in sorted(later.events.all(), key=lambda e: e.at)] == [
+        MembershipEventKind.PROPOSED,
+        MembershipEventKind.CONFIRMED,
+    ]
+    assert later.team.name == "Botilbudsteam Nord" and later.confirmed_by == leader
 
 
 def test_identifiers_can_never_have_been_issued(small):
@@ -280,6 +405,12 @@ def test_full_region(db, debug):
     assert egely.courses.filter(status=CourseStatus.ACTIVE).exists()
     assert egely.referrals.filter(status=ReferralStatus.PENDING).exists()
     assert egely.concerns.filter(status=ConcernStatus.OPEN).exists()
+    # Held referrals, a move proposal, a membership proposal (docs/demo-users.md).
+    botilbud = User.objects.get(username="botilbud")
+    assert courses_access.held_referrals_to_confirm(botilbud).exists()
+    assert nord.referrals.filter(status=ReferralStatus.HELD).count() >= 2
+    assert residents_access.moves_to_decide(botilbud).count() == 1
+    assert Membership.objects.get(status=MembershipStatus.PENDING).team == nord
     nurse = User.objects.get(username="sygeplejerske")
     assert nurse.contact_courses.filter(status=CourseStatus.ACTIVE).count() >= 10
     doctor = User.objects.get(username="laege")

@@ -30,7 +30,7 @@ from agreements.models import (
 from agreements.services import standard_sections
 from board.models import MeetingSchedule
 from lib.notice import notice_end
-from organisation.models import Facility, Membership, Role, TeamKind
+from organisation.models import Facility, Membership, MembershipStatus, Role, TeamKind
 
 from .common import days, span
 
@@ -77,7 +77,9 @@ def _leaders(role, field: str) -> dict[int, list[int]]:
     """Per team / facility: user ids, the leaders first, then staff."""
     out: dict[int, list[int]] = {}
     rows = (
-        Membership.objects.filter(is_active=True, **{f"{field}__isnull": False})
+        Membership.objects.filter(
+            is_active=True, status=MembershipStatus.CONFIRMED, **{f"{field}__isnull": False}
+        )
         .filter(role__in=role)
         .order_by(field, "pk")
         .values_list(field, "user_id", "role")

@@ -26,7 +26,14 @@ from board import models as bm
 from consent.models import TO_FACILITY, Consent, ConsentKind, ConsentScope
 from consent.selectors import active_q, shared_categories_bulk
 from courses.models import Course, CourseStatus
-from organisation.models import Facility, Membership, Profession, Role, TeamKind
+from organisation.models import (
+    Facility,
+    Membership,
+    MembershipStatus,
+    Profession,
+    Role,
+    TeamKind,
+)
 
 from . import vocabulary as vocab
 from .board_meetings import ACTIVE, EGELY, MeetingsMixin, ddmm
@@ -189,7 +196,9 @@ class BoardPlanner(MeetingsMixin):
         by_pk = {f.pk: f for f in self.facilities}
         roles = (Role.TEAM_STAFF, Role.TEAM_LEADER, Role.FACILITY_STAFF, Role.FACILITY_LEADER)
         users: dict[int, User] = {}
-        memberships = Membership.objects.filter(is_active=True, role__in=roles)
+        memberships = Membership.objects.filter(
+            is_active=True, status=MembershipStatus.CONFIRMED, role__in=roles
+        )
         for m in memberships.select_related("user").order_by("pk"):
             users[m.user_id] = m.user
             if m.team_id in teams:

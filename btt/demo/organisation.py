@@ -16,6 +16,7 @@ from organisation.models import (
     FacilityAddress,
     LegalBasis,
     Membership,
+    MembershipEvent,
     OwnerType,
     Profession,
     Region,
@@ -100,6 +101,8 @@ class RegionOrg:
     users: list[User] = field(default_factory=list)
     memberships: list[Membership] = field(default_factory=list)
     admins: list[User] = field(default_factory=list)
+    # the memberships' history (btt.demo.confirmations)
+    membership_events: list[MembershipEvent] = field(default_factory=list)
 
     @property
     def adult_teams(self) -> list[TeamInfo]:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from faker import Faker
 
 from .common import DEFAULT_SEED, REGION_SIZES, SMALL_SIZE
+from .confirmations import ConfirmationPlanner
 from .organisation import OrganisationPlanner, RegionOrg
 from .residents import ResidentPlanner, ResidentsPlan
 from .vocabulary import REGIONS
@@ -43,11 +44,15 @@ class RegionPlan:
             "concerns": len(people.concerns),
             "referrals": len(people.referrals),
             "courses": len(people.courses),
+            "moves": len(people.moves),
+            "membership_events": len(org.membership_events),
         }
         for prefix, objects in (
             ("concerns", people.concerns),
             ("referrals", people.referrals),
             ("courses", people.courses),
+            ("moves", people.moves),
+            ("memberships", org.memberships),
         ):
             for status, n in sorted(Counter(o.status for o in objects).items()):
                 counts[f"{prefix}.{status}"] = n
@@ -68,9 +73,9 @@ class DemoPlan:
         yield "regions", [r.org.region for r in self.regions]
         yield "teams", self._flat(lambda r: [t.team for t in r.org.teams])
         yield "facilities", self._flat(lambda r: [f.facility for f in r.org.facilities])
-        for label in ("addresses", "wards", "users", "memberships"):
+        for label in ("addresses", "wards", "users", "memberships", "membership_events"):
             yield label, self._flat(lambda r, label=label: getattr(r.org, label))
-        for label in ("residents", "identifiers", "residences", "concerns", "referrals"):
+        for label in ("residents", "identifiers", "residences", "moves", "concerns", "referrals"):
             yield label, self._flat(lambda r, label=label: getattr(r.people, label))
         yield "courses", self._flat(lambda r: r.people.courses)
         yield "course team contacts", self._flat(lambda r: r.people.contacts)
@@ -136,6 +141,10 @@ def build_plan(
             faker_text=faker_text,
             today=today,
             used_values=used_values,
+        ).plan()
+        rng_confirm, faker_confirm = _seeded(seed, index, 4)
+        ConfirmationPlanner(
+            org, people, size, rng=rng_confirm, faker=faker_confirm, today=today
         ).plan()
         plan.regions.append(RegionPlan(org=org, people=people))
     return plan

@@ -43,7 +43,14 @@ from board.models import BoardEntry
 from consent.models import Consent, ConsentForm, ConsentKind, GivenBy
 from consent.selectors import active_q
 from courses.models import Course, CourseStatus, Referral, ReferralSource, ReferralStatus
-from organisation.models import Membership, Profession, Role, TeamKind, Ward
+from organisation.models import (
+    Membership,
+    MembershipStatus,
+    Profession,
+    Role,
+    TeamKind,
+    Ward,
+)
 from record.forms import COLUMNS, FORMS
 from record.kinds import CATEGORY, TEAM_WRITERS, Kind
 from record.models import Entry, EntryVersion, Sector
@@ -323,15 +330,24 @@ class DenseHistory:
         team = course.team
         doctors = list(
             User.objects.filter(
-                memberships__team=team, memberships__profession=Profession.DOCTOR
+                memberships__team=team,
+                memberships__profession=Profession.DOCTOR,
+                memberships__status=MembershipStatus.CONFIRMED,
             ).order_by("pk")
         )
         nurses = list(
             User.objects.filter(
-                memberships__team=team, memberships__profession=Profession.NURSE
+                memberships__team=team,
+                memberships__profession=Profession.NURSE,
+                memberships__status=MembershipStatus.CONFIRMED,
             ).order_by("pk")
         )
-        staff = list(User.objects.filter(memberships__facility=course.facility).order_by("pk"))
+        staff = list(
+            User.objects.filter(
+                memberships__facility=course.facility,
+                memberships__status=MembershipStatus.CONFIRMED,
+            ).order_by("pk")
+        )
         gaps = [span(rng, 90, 240) for _ in range(n)]
         each = (length - sum(gaps)) // n
         day = start
@@ -430,7 +446,9 @@ class RecordPlanner:
         facility_staff: dict[int, list[User]] = {}
         users: dict[int, User] = {}
         roles = (Role.TEAM_STAFF, Role.TEAM_LEADER, Role.FACILITY_STAFF, Role.FACILITY_LEADER)
-        memberships = Membership.objects.filter(is_active=True, role__in=roles)
+        memberships = Membership.objects.filter(
+            is_active=True, status=MembershipStatus.CONFIRMED, role__in=roles
+        )
         for m in memberships.select_related("user", "team").order_by("pk"):
             users[m.user_id] = m.user
             if m.team_id:

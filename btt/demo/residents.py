@@ -118,6 +118,7 @@ class ResidentsPlan:
     referrals: list[Referral] = field(default_factory=list)
     courses: list[Course] = field(default_factory=list)
     contacts: list = field(default_factory=list)  # Course.team_contacts through rows
+    moves: list = field(default_factory=list)  # residents.models.Move (btt.demo.confirmations)
 
 
 def _allocate(total: int, infos: list[FacilityInfo], minimum: int = 3) -> list[int]:

@@ -361,6 +361,20 @@ WITHDRAW_REASONS = (
     "Henviser har trukket henvisningen tilbage; beboeren følges i stedet i distriktspsykiatrien.",
     "Trukket tilbage: henvisningen er erstattet af en henvisning til specialiseret behandling.",
 )
+# A held referral that the resident's facility did not confirm (the team never sees them).
+NOT_CONFIRMED_REASONS = (
+    "Ikke bekræftet: beboeren ønsker ikke kontakt med botilbudsteamet og har ikke givet "
+    "samtykke til henvisningen.",
+    "Ikke bekræftet: beboeren kender ikke til henvisningen. Vi taler med beboeren og "
+    "henviser selv, hvis beboeren ønsker det.",
+)
+# A proposed move that someone who acts for the resident rejected.
+MOVE_REJECT_NOTES = (
+    "Afvist: navnet i forslaget passer ikke med vores beboer, som fortsat bor her. "
+    "Kontrollér CPR-nummeret, og registrér igen.",
+    "Afvist: beboeren er ikke flyttet og bor fortsat hos os. Ring til os, hvis der er tale "
+    "om en fejl.",
+)
 CONCERN_DESCRIPTIONS = (
     "Beboeren har de sidste to uger isoleret sig i sin lejlighed og vil ikke lukke personalet ind.",
     "Vi oplever, at beboeren ikke tager sin medicin og virker mere mistænksom over for os.",

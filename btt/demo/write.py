@@ -1,7 +1,9 @@
 """Save a planned demo data set with ``bulk_create`` in one transaction.
 
 Demo data is written directly, not through the services: it is synthetic, needs to be fast on
-first start, and writes no audit rows (nobody read or changed real resident data).
+first start, and writes no audit rows (nobody read or changed real resident data). The history
+of memberships (``MembershipEvent``) is data shown to leaders, not an audit row, so it is
+written like the memberships themselves.
 """
 
 from __future__ import annotations
@@ -9,6 +11,9 @@ from __future__ import annotations
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models import Q
+
+from organisation.models import MembershipEvent
+from residents.models import Move
 
 from .common import ADMIN_GROUP_NAME
 from .plan import DemoPlan
@@ -41,6 +46,23 @@ def admin_group() -> Group:
     return group
 
 
+def _event_detail(event: MembershipEvent) -> dict:
+    """The history row's detail as ``organisation.services`` writes it (ids exist now)."""
+    m = event.membership
+    scope, unit = next(
+        (kind, getattr(m, kind))
+        for kind in ("team", "facility", "ward", "region")
+        if getattr(m, kind) is not None
+    )
+    return {
+        "event": f"membership_{event.kind}",
+        "for_user_id": m.user.pk,
+        "scope": scope,
+        "scope_id": unit.pk,
+        **event.detail,
+    }
+
+
 def write_plan(plan: DemoPlan, *, password_hash: str) -> None:
     """Insert every planned object. ``password_hash`` comes from one ``make_password`` call."""
     with transaction.atomic():
@@ -50,5 +72,14 @@ def write_plan(plan: DemoPlan, *, password_hash: str) -> None:
             if label == "users":
                 for user in objects:
                     user.password = password_hash
+            if label == "membership_events":
+                for event in objects:
+                    event.detail = _event_detail(event)
+            # ``Move.created_at`` is ``auto_now_add``: insert, then put back the planned times
+            planned = [m.created_at for m in objects] if label == "moves" else None
             type(objects[0]).objects.bulk_create(objects, batch_size=BATCH_SIZE)
+            if planned is not None:
+                for move, created_at in zip(objects, planned, strict=True):
+                    move.created_at = created_at
+                Move.objects.bulk_update(objects, ["created_at"], batch_size=BATCH_SIZE)
         admin_group().user_set.add(*plan.admins)
