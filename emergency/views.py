@@ -3,6 +3,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from audit.models import Action, AuditEvent
+from audit.services import record_denied
 from btt.forms import call_service
 from organisation.access import require
 from residents.selectors import resident_by_identifier
@@ -13,6 +15,7 @@ from .selectors import active_emergency_for, get_access_for_review, review_queue
 
 # the same for a number that does not exist and one that cannot be opened (an erased resident)
 NOT_OPENABLE = gettext_lazy("Der kan ikke åbnes nødadgang for dette nummer. Kontrollér nummeret.")
+ALREADY_ACTIVE = gettext_lazy("Du har allerede en aktiv nødadgang. Afslut den, før du åbner en ny.")
 
 
 @require_http_methods(["GET", "POST"])
@@ -25,9 +28,19 @@ def start(request):
         data = form.cleaned_data
         if not form.reauthenticated():
             form.add_error("password", _("Adgangskoden er forkert."))
+        elif access.has_active(request.user):
+            # asked before the number is looked up, so the answer says nothing about it
+            form.add_error(None, ALREADY_ACTIVE)
         else:
             resident = resident_by_identifier(data["identifier"].value)
             if resident is None or resident.anonymised_at is not None:
+                # logged as a refused attempt (naming the resident where one exists)
+                record_denied(
+                    user=request.user,
+                    action=Action.CREATE,
+                    resident_id=resident.pk if resident is not None else None,
+                    detail={"emergency": "not_openable"},
+                )
                 form.add_error("identifier", NOT_OPENABLE)
             else:
                 opened = call_service(
@@ -73,8 +86,6 @@ def review(request, pk: int):
         )
         if done is not None:
             return redirect("emergency:queue")
-    from audit.models import AuditEvent
-
     actions = AuditEvent.objects.filter(
         user=reviewed.user,
         resident=reviewed.resident,

@@ -190,3 +190,33 @@ def test_unknown_and_unopenable_numbers_answer_alike(world, client):
     assert _errors(unknown) == _errors(unopenable)
     assert "Der kan ikke åbnes nødadgang for dette nummer." in unknown.content.decode()
     assert not EmergencyAccess.objects.exclude(pk=w.emergency_past.pk).exists()
+
+
+def test_an_open_access_does_not_turn_the_form_into_a_number_check(world, client):
+    """With one emergency access open, a second attempt gets the same answer for an existing
+    number and an unknown one: the open access is named before the number is looked up."""
+    from tests.factories import make_cpr
+
+    w = world
+    client.force_login(w.team_nurse)
+    assert open_access(client, w, resident=w.resident_other_team).status_code == 302
+    existing = open_access(client, w, resident=w.resident_other_team)
+    unknown = open_access(client, w, identifier=make_cpr(datetime.date(1983, 2, 7)))
+    for response in (existing, unknown):
+        body = response.content.decode()
+        assert response.status_code == 200
+        assert "Du har allerede en aktiv nødadgang" in body
+        assert "Der kan ikke åbnes nødadgang" not in body
+    assert EmergencyAccess.objects.filter(user=w.team_nurse).count() == 1
+
+
+def test_a_refused_number_is_logged_as_a_denied_attempt(world, client):
+    from audit.models import AuditEvent, Outcome
+    from tests.factories import make_cpr
+
+    w = world
+    client.force_login(w.other_team_nurse)
+    before = AuditEvent.objects.filter(user=w.other_team_nurse, outcome=Outcome.DENIED).count()
+    open_access(client, w, identifier=make_cpr(datetime.date(1983, 2, 7)))
+    after = AuditEvent.objects.filter(user=w.other_team_nurse, outcome=Outcome.DENIED).count()
+    assert after == before + 1
