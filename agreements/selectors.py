@@ -29,10 +29,6 @@ def with_versions(qs: QuerySet[Agreement]) -> QuerySet[Agreement]:
     )
 
 
-def get_agreement_for_user(user, pk: int) -> Agreement:
-    return access.get_for_user(user, pk, action=access.VIEW)
-
-
 def effective_status(agreement: Agreement, today: datetime.date | None = None) -> str:
     today = today or timezone.localdate()
     if agreement.status == Status.NOTICE and agreement.ends_on and today > agreement.ends_on:

@@ -110,17 +110,6 @@ def standard_sections(team, facility) -> dict[str, str]:
     }
 
 
-def party_of(user, agreement) -> str | None:
-    """The party the user belongs to (team or facility staff), or None."""
-    from organisation.access import FACILITY_STAFF, TEAM_MEMBER, can_facility, can_team
-
-    if can_team(user, TEAM_MEMBER, agreement.team_id):
-        return Party.TEAM
-    if can_facility(user, FACILITY_STAFF, agreement.facility):
-        return Party.FACILITY
-    return None
-
-
 def _expire(today: datetime.date) -> None:
     Agreement.objects.filter(status=Status.NOTICE, ends_on__lt=today).update(
         status=Status.TERMINATED

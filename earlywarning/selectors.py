@@ -23,7 +23,7 @@ from record.models import Entry
 from residents.models import Resident
 
 from .models import DECIDED, Suggestion, SuggestionStatus, WarningSetting
-from .rules import RULES, RULES_BY_CODE, RuleKind, WarningRule
+from .rules import RULES, RuleKind, WarningRule
 
 
 @dataclass(frozen=True)
@@ -367,7 +367,3 @@ def hit_rates(
             )
         )
     return result
-
-
-def rule_for(code: str) -> WarningRule:
-    return RULES_BY_CODE[code]

@@ -515,6 +515,11 @@ def user_ids_of_units(*, team_ids=(), facility_ids=()) -> QuerySet:
     ).values("user_id")
 
 
+def user_ids_with_roles(roles) -> QuerySet:
+    """``user_id`` of every membership in force (active, confirmed) with one of these roles."""
+    return Membership.objects.filter(_in_force(), role__in=list(roles)).values("user_id")
+
+
 def team_members(team_id: int, *, professions=None):
     """Active users with a membership in force in the team (optionally of these professions)."""
     found = Membership.objects.filter(

@@ -266,6 +266,21 @@ class Membership(models.Model):
                     )
                 ),
             ),
+            # A user holds a role in one team, facility, ward or region at most once in force
+            # or proposed (ended and rejected rows stay as history). One constraint per kind
+            # of scope: the three empty scope columns are NULL, and NULLs never collide.
+            *(
+                models.UniqueConstraint(
+                    fields=["user", "role", scope],
+                    condition=Q(
+                        **{f"{scope}__isnull": False},
+                        is_active=True,
+                        status__in=["pending", "confirmed"],
+                    ),
+                    name=f"membership_unique_in_force_per_{scope}",
+                )
+                for scope in ("team", "facility", "ward", "region")
+            ),
         ]
 
     def __str__(self) -> str:

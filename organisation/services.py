@@ -10,7 +10,7 @@ transaction.
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -50,7 +50,42 @@ def _log(*, user, m: Membership, kind: str, action: Action, detail: dict | None 
     record(user=user, action=action, obj=m, purpose=Purpose.ADMINISTRATION, detail=detail)
 
 
-def _validate_new(*, for_user, role, profession, scope: dict) -> None:
+def _duplicate_error() -> ValidationError:
+    return ValidationError(
+        _("Brugeren har allerede denne rolle her (eller et forslag om den venter)."),
+        code="duplicate",
+    )
+
+
+def _holds_already(*, for_user, role, scope: dict, exclude_pk=None) -> bool:
+    """Has the user this role here already, in force or proposed (the rows the database's
+    ``membership_unique_*`` constraints keep unique)?"""
+    found = Membership.objects.filter(
+        user=for_user,
+        role=role,
+        is_active=True,
+        status__in=(MembershipStatus.PENDING, MembershipStatus.CONFIRMED),
+        **scope,
+    )
+    if exclude_pk is not None:
+        found = found.exclude(pk=exclude_pk)
+    return found.exists()
+
+
+def _save_unique(m: Membership, *, scope: dict, **kwargs) -> None:
+    """Save; a concurrent grant of the same role that won the race gets the same Danish
+    answer as one found by ``_holds_already`` (the database's unique constraint refused it)."""
+    try:
+        with transaction.atomic():
+            m.save(**kwargs)
+    except IntegrityError:
+        if _holds_already(for_user=m.user, role=m.role, scope=scope, exclude_pk=m.pk):
+            raise _duplicate_error() from None
+        raise
+
+
+def _validate_new(*, for_user, role, profession, scope: dict, exclude_pk=None) -> None:
+    """What a membership coming into force needs: granted, proposed or reactivated."""
     if for_user is None or not for_user.is_active:
         raise ValidationError({"user": _("Brugeren findes ikke eller er deaktiveret.")})
     if role not in Role.values:
@@ -66,18 +101,8 @@ def _validate_new(*, for_user, role, profession, scope: dict) -> None:
         raise ValidationError(
             {"user": _("Der findes ingen bruger med dette brugernavn i regionen.")}
         )
-    duplicate = Membership.objects.filter(
-        user=for_user,
-        role=role,
-        profession=profession,
-        is_active=True,
-        status__in=(MembershipStatus.PENDING, MembershipStatus.CONFIRMED),
-        **scope,
-    )
-    if duplicate.exists():
-        raise ValidationError(
-            _("Brugeren har allerede denne rolle her (eller et forslag om den venter).")
-        )
+    if _holds_already(for_user=for_user, role=role, scope=scope, exclude_pk=exclude_pk):
+        raise _duplicate_error()
 
 
 def _scope(team, facility, ward, region) -> dict:
@@ -88,7 +113,7 @@ def _insert(*, user, for_user, role: str, profession: str, scope: dict, kind: st
     """Validate, save and log a new membership (granted in force, or proposed)."""
     _validate_new(for_user=for_user, role=role, profession=profession, scope=scope)
     m = Membership(user=for_user, role=role, profession=profession, **state, **scope)
-    m.save(force_insert=True)
+    _save_unique(m, scope=scope, force_insert=True)
     _log(
         user=user,
         m=m,
@@ -144,6 +169,10 @@ def membership_propose(
     )
 
 
+def _scope_of(m: Membership) -> dict:
+    return _scope(m.team, m.facility, m.ward, m.region)
+
+
 def _locked(user, membership: Membership, action: str) -> Membership:
     """The membership, locked, re-read through the policy (404 / 403)."""
     Membership.objects.select_for_update().filter(pk=membership.pk).first()
@@ -194,7 +223,9 @@ def membership_change(
     is_active: bool | None = None,
 ) -> Membership:
     """Change role (within the same team or facility), profession or activation. Only who may
-    grant the membership may change it: a new profession or role can open other data."""
+    grant the membership may change it: a new profession or role can open other data.
+    Reactivating an ended membership is checked as a new grant (the user is active and of the
+    region, and has not got the role here already)."""
     m = _locked(user, membership, access.MEMBERSHIP_CHANGE)
     changes: dict[str, tuple] = {}
     if role is not None and role != m.role:
@@ -222,10 +253,24 @@ def membership_change(
         m.ended_at = None if is_active else timezone.now()
     if not changes:
         raise ValidationError(_("Der er intet ændret."), code="unchanged")
+    if m.is_active and "is_active" in changes:
+        _validate_new(
+            for_user=m.user,
+            role=m.role,
+            profession=m.profession,
+            scope=_scope_of(m),
+            exclude_pk=m.pk,
+        )
+    elif (
+        m.is_active
+        and "role" in changes
+        and _holds_already(for_user=m.user, role=m.role, scope=_scope_of(m), exclude_pk=m.pk)
+    ):
+        raise _duplicate_error()
     fields = list(changes)
     if "is_active" in changes:
         fields.append("ended_at")
-    m.save(update_fields=fields)
+    _save_unique(m, scope=_scope_of(m), update_fields=fields)
     _log(
         user=user,
         m=m,

@@ -169,7 +169,6 @@ CASES: dict[str, Case | str] = {
     "audit.services.actor_name_of": "the actor's name for a row; writes nothing",
     # agreements
     "agreements.services.standard_sections": "builds the template's text; writes nothing",
-    "agreements.services.party_of": "answers which party a user is; writes nothing",
     "agreements.services.latest_version": "reads; writes nothing",
     "agreements.services.agreement_create": Case(
         lambda w, u: _agreements().agreement_create(user=u, team=w.team_a, facility=w.facility_a2),
