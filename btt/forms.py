@@ -1,5 +1,7 @@
 """One set of widget templates for every form (labels, hints, errors, accessibility)."""
 
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
@@ -37,6 +39,41 @@ class Form(forms.Form):
                     code="unexpected_fields",
                 )
         return cleaned
+
+
+# A primary key as a browser may send it: plain ASCII digits that fit a 64-bit integer. Anything
+# else (unicode digits, signs, 30-digit numbers) is refused before it reaches the database,
+# where it would raise OverflowError or DataError instead of a form error.
+_PK = re.compile(r"[0-9]{1,18}")
+
+
+def _is_pk(value) -> bool:
+    return isinstance(value, int | str) and bool(_PK.fullmatch(str(value)))
+
+
+class IdChoiceField(forms.ModelChoiceField):
+    """A choice of one object by id that refuses ids no database could hold."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if not _is_pk(value):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class IdsChoiceField(forms.ModelMultipleChoiceField):
+    """A choice of several objects by id that refuses ids no database could hold."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if not _is_pk(pk):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": str(pk)[:20]},
+                )
+        return super()._check_values(value)
 
 
 class FormRenderer(TemplatesSetting):
