@@ -3,11 +3,17 @@
 - A superuser: every account.
 - A region administrator sees the accounts of their own region(s): users whose administering
   region (``User.region``) is theirs or who hold a membership in a team, facility, ward or the
-  region itself. They change, reset the password or the authenticator of, deactivate, delete
-  and issue activation codes for those accounts only if the account belongs to no other
-  region. Never other staff or superuser accounts, never their own.
-- The leader of a team or facility sees its members and issues activation codes for them
-  (the first authenticator), nothing more.
+  region itself. They change, reset the password or the authenticator of, deactivate and
+  delete those accounts only if the account belongs to no other region. Never other
+  administrators' (staff, superuser, region administrator) accounts, never their own.
+- Activation codes (the first authenticator) are split from passwords, so that nobody alone
+  can take over an account that opens resident data: for an account with a membership in
+  force in a team or facility, only the leader of a team or facility the user belongs to
+  issues the code (a leader never sets passwords), and not a leader who also administers
+  that account. A region administrator issues codes only for the accounts they manage that
+  open no resident data (a proposal still waiting for the leader, ward staff, ...).
+- The leader of a team or facility sees its members and issues activation codes for them,
+  nothing more.
 
 Views, the admin and the services ask this module; none re-derives the rule.
 """
@@ -23,7 +29,9 @@ from organisation.access import (
     user_ids_in_regions,
     user_ids_of_units,
     user_ids_outside_regions,
+    user_ids_with_roles,
 )
+from organisation.models import RESIDENT_DATA_ROLES, Role
 
 from .models import User
 
@@ -45,8 +53,17 @@ def manageable(user) -> QuerySet[User]:
 
 def activatable(user) -> QuerySet[User]:
     """The accounts ``user`` may issue an activation code for: those they manage as an
-    administrator and the members of the teams and facilities they lead."""
+    administrator that open no resident data, and the members of the teams and facilities
+    they lead (unless they also manage that member's password)."""
     return _users(_activatable_q(user))
+
+
+def activated_by_leader_only(user) -> QuerySet[User]:
+    """The accounts ``user`` manages as an administrator but whose activation code only a
+    leader of the user's team or facility issues (they open resident data)."""
+    if not _acting(user) or user.is_superuser:
+        return User.objects.none()
+    return _users(_manageable_q(user) & _opens_resident_data())
 
 
 _CONDITIONS = {}  # filled below: action -> user -> Q
@@ -115,7 +132,12 @@ def _activatable_q(user) -> Q:
         return _NOBODY
     if user.is_superuser:
         return ~Q(pk=user.pk)
-    return _manageable_q(user) | (_led_members(user) & _ordinary() & ~Q(pk=user.pk))
+    by_leader = _led_members(user) & _ordinary() & ~Q(pk=user.pk)
+    if not principal_for(user).admin_region_ids:
+        return by_leader
+    managed = _manageable_q(user)
+    # Whoever sets the password never also issues the code of a resident-data account.
+    return (managed & ~_opens_resident_data()) | (by_leader & ~(managed & _opens_resident_data()))
 
 
 _CONDITIONS.update({VIEW: _visible_q, MANAGE: _manageable_q, ACTIVATE: _activatable_q})
@@ -134,8 +156,16 @@ def _acting(user) -> bool:
 
 
 def _ordinary() -> Q:
-    """Accounts without admin rights (region admins manage neither staff nor superusers)."""
-    return Q(is_staff=False, is_superuser=False)
+    """Accounts without admin rights (region admins manage neither staff, superusers nor
+    other region administrators)."""
+    return Q(is_staff=False, is_superuser=False) & ~Q(
+        pk__in=user_ids_with_roles([Role.REGION_ADMIN])
+    )
+
+
+def _opens_resident_data() -> Q:
+    """Accounts with a confirmed, active team or facility membership."""
+    return Q(pk__in=user_ids_with_roles(RESIDENT_DATA_ROLES))
 
 
 def _in_admin_regions(user) -> Q:

@@ -1,8 +1,10 @@
 """Staff accounts in Django admin, limited to the administrator's own region (accounts.access).
 
 Region administrators create, change and deactivate the accounts of their region, reset a
-password or an authenticator (new phone) and issue one-time activation codes; they never grant
-admin rights and never see or touch accounts of another region. The authenticator devices
+password or an authenticator (new phone) and issue one-time activation codes for accounts that
+open no resident data (a team or facility member gets theirs from a leader, so that nobody who
+sets a password also enrols the authenticator); they never grant admin rights and never see or
+touch accounts of another region. The authenticator devices
 themselves (django-otp's admin) are for superusers only: a device added there with a known key
 would skip the activation code.
 """
@@ -118,6 +120,11 @@ class UserAdmin(DjangoUserAdmin):
     def issue_activation(self, request, queryset):
         """Issue a code for each selected user and show the codes once."""
         issued, refused = [], []
+        leader_only = queryset.filter(
+            pk__in=access.activated_by_leader_only(request.user).values("pk")
+        ).exclude(pk__in=access.activatable(request.user).values("pk"))
+        for user in leader_only:
+            refused.append((user, _("Aktiveringskoden udstedes af brugerens leder.")))
         for user in queryset.filter(pk__in=access.activatable(request.user).values("pk")):
             try:
                 result = activation_issue(user=request.user, target=user)

@@ -30,8 +30,7 @@ def enrolment_device(user, activation_id) -> TOTPDevice | None:
 
 
 def members_for_activation(user) -> QuerySet[User]:
-    """The members of the teams and facilities ``user`` leads (and, for an administrator, the
-    accounts of their region), with ``has_device`` and ``has_live_code`` for the leader's
+    """The accounts ``user`` may issue an activation code for (``access.activatable``), with ``has_device`` and ``has_live_code`` for the leader's
     activation page."""
     now = timezone.now()
     return (

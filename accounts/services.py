@@ -128,8 +128,8 @@ class IssuedActivation:
 def activation_issue(*, user, target) -> IssuedActivation:
     """``user`` issues a one-time activation code for ``target``'s first authenticator.
 
-    Allowed for an administrator of ``target``'s region and for the leader of ``target``'s
-    team or facility (``accounts.access``). A code issued earlier and not used yet stops
+    Allowed for the leader of ``target``'s team or facility and, when ``target`` opens no
+    resident data, for an administrator of ``target``'s region (``accounts.access``). A code issued earlier and not used yet stops
     working. Refused (ValidationError) for a deactivated user and for one who already has an
     authenticator (an administrator resets it first)."""
     target = access.get_for_user(user, target.pk, action=access.ACTIVATE)

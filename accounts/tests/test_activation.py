@@ -1,6 +1,7 @@
-"""The first authenticator is enrolled with a one-time activation code issued by an
-administrator of the user's region or the leader of their team or facility, never with the
-password alone (RULES.md, "Who may write what")."""
+"""The first authenticator is enrolled with a one-time activation code issued by the leader
+of the user's team or facility (or, for an account that opens no resident data, an
+administrator of the user's region), never with the password alone (RULES.md, "Who may write
+what")."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import Activation
+from accounts.models import Activation, User
 from accounts.services import (
     ACTIVATION_MAX_FAILURES,
     activation_issue,
@@ -27,6 +28,7 @@ from audit.models import AuditEvent
 from organisation.models import Profession, Role
 from tests import factories as f
 from tests.clients import PasswordOnlyClient
+from tests.factories import TEST_PASSWORD
 
 from .otp import code_for
 
@@ -242,3 +244,68 @@ def test_operator_command_issues_a_code(world):
     call_command("issue_activation", world.region_admin.username, stdout=out)
     code = re.search(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}", out.getvalue()).group(0)
     assert start(signed_in_with_password(world.region_admin), code).status_code == 302
+
+
+def test_region_admin_cannot_issue_a_code_for_resident_data_accounts(world):
+    """Issue 11: whoever sets a team member's password never also issues their code; the
+    leader of the user's team or facility issues it."""
+    w = world
+    for target in [w.team_leader, w.team_doctor, w.housing_staff, w.housing_leader]:
+        with pytest.raises(PermissionDenied):
+            activation_issue(user=w.region_admin, target=target)
+    assert not Activation.objects.exists()
+    assert activation_issue(user=w.team_leader, target=w.team_doctor).activation.issued_by == (
+        w.team_leader
+    )
+    activation_issue(user=w.housing_leader, target=w.housing_staff)
+
+
+def test_leader_page_issues_a_code_for_the_leaders_member(world, client):
+    client.force_login(world.housing_leader)
+    response = client.post(reverse("accounts:activations"), {"user": world.housing_staff.pk})
+    assert response.status_code == 302
+    assert Activation.objects.get(user=world.housing_staff).issued_by == world.housing_leader
+
+
+def test_administrator_who_also_leads_a_team_does_not_issue_for_its_members(world, client):
+    """One person holding both roles could set the password and issue the code: refused on
+    the leader page; the same valid post issues a code for a member who is only proposed."""
+    from organisation.services import membership_propose
+
+    w = world
+    f.MembershipFactory(
+        user=w.region_admin, role=Role.TEAM_LEADER, profession=Profession.LEADER, team=w.team_b
+    )
+    newcomer = f.UserFactory(region=w.region)
+    membership_propose(
+        user=User.objects.get(pk=w.region_admin.pk),  # fresh principal: now a leader too
+        for_user=newcomer,
+        role=Role.TEAM_STAFF,
+        profession=Profession.NURSE,
+        team=w.team_b,
+    )
+    client.force_login(w.region_admin)
+    response = client.post(reverse("accounts:activations"), {"user": w.other_team_nurse.pk})
+    assert response.status_code == 403
+    assert not Activation.objects.filter(user=w.other_team_nurse).exists()
+    response = client.post(reverse("accounts:activations"), {"user": newcomer.pk})
+    assert response.status_code == 302
+    assert Activation.objects.get(user=newcomer).issued_by == w.region_admin
+
+
+def test_leader_cannot_set_a_members_password(world, client):
+    """The other half of the split: a leader issues codes but never sets passwords (the
+    only place to set one is the admin, which a leader cannot use)."""
+    client.force_login(world.team_leader)
+    response = client.post(
+        reverse("admin:auth_user_password_change", args=[world.team_nurse.pk]),
+        {
+            "usable_password": "true",
+            "password1": "Ny-kode-2026-lang",
+            "password2": "Ny-kode-2026-lang",
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+    world.team_nurse.refresh_from_db()
+    assert world.team_nurse.check_password(TEST_PASSWORD)

@@ -279,15 +279,100 @@ def test_region_admin_issues_activation_codes_for_their_region_only(world, other
     client.force_login(world.region_admin)
     response = client.post(
         reverse("admin:accounts_user_changelist"),
-        {"action": "issue_activation", "_selected_action": [other.nurse.pk, world.team_nurse.pk]},
+        {"action": "issue_activation", "_selected_action": [other.nurse.pk, world.ward_staff.pk]},
     )
     assert response.status_code == 200
     body = response.content.decode()
-    assert world.team_nurse.username in body and other.nurse.username not in body
+    assert world.ward_staff.username in body and other.nurse.username not in body
     assert not Activation.objects.filter(user=other.nurse).exists()
-    activation = Activation.objects.get(user=world.team_nurse)
+    activation = Activation.objects.get(user=world.ward_staff)
     assert activation.issued_by == world.region_admin
     assert activation.code_hash not in body  # the code is shown, the hash is what is stored
+
+
+LEADER_ISSUES = "Aktiveringskoden udstedes af brugerens leder."
+
+
+def _issue_action(client, *users):
+    return client.post(
+        reverse("admin:accounts_user_changelist"),
+        {"action": "issue_activation", "_selected_action": [u.pk for u in users]},
+    )
+
+
+def test_region_admin_cannot_issue_activation_codes_for_resident_data_accounts(
+    world, other, client
+):
+    """Issue 11: password, authenticator reset and activation code together would let the
+    administrator sign in as a team leader, doctor or housing staff and see resident data.
+    The same valid post issues a code for the ward's staff (no resident data)."""
+    w = world
+    client.force_login(w.region_admin)
+    targets = [w.team_leader, w.team_doctor, w.housing_staff, w.housing_leader]
+    response = _issue_action(client, *targets, w.ward_staff)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert body.count(LEADER_ISSUES) == len(targets)
+    assert not Activation.objects.filter(user__in=targets).exists()
+    assert Activation.objects.get(user=w.ward_staff).issued_by == w.region_admin
+
+
+def test_region_admin_resets_a_leaders_password_and_authenticator_but_cannot_enrol_them(
+    world, other, client
+):
+    """The whole takeover with valid posts: the resets still work (a locked-out or
+    compromised user), the activation code is refused, so the administrator cannot sign in
+    as the team leader."""
+    w = world
+    device = totp_device_create(w.team_leader, confirmed=True)
+    client.force_login(w.region_admin)
+    assert client.post(_password_url(w.team_leader), _password_form()).status_code == 302
+    w.team_leader.refresh_from_db()
+    assert w.team_leader.check_password(NEW_PASSWORD)
+    response = client.post(
+        reverse("admin:accounts_user_changelist"),
+        {"action": "reset_authenticator", "_selected_action": [w.team_leader.pk]},
+    )
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(pk=device.pk).exists()
+    response = _issue_action(client, w.team_leader)
+    assert LEADER_ISSUES in response.content.decode()
+    assert not Activation.objects.filter(user=w.team_leader).exists()
+
+
+def test_region_admin_issues_a_code_for_a_user_whose_membership_is_only_proposed(
+    world, other, client
+):
+    from organisation.services import membership_propose
+
+    w = world
+    newcomer = f.UserFactory(region=w.region)
+    membership_propose(
+        user=w.region_admin,
+        for_user=newcomer,
+        role=Role.TEAM_STAFF,
+        profession=Profession.NURSE,
+        team=w.team_a,
+    )
+    client.force_login(w.region_admin)
+    response = _issue_action(client, newcomer)
+    assert response.status_code == 200
+    assert LEADER_ISSUES not in response.content.decode()
+    assert Activation.objects.get(user=newcomer).issued_by == w.region_admin
+
+
+def test_region_admin_cannot_issue_a_code_for_themselves_or_another_administrator(
+    world, other, client
+):
+    """Also an administrator by membership only (no staff flag): the valid post issues a code
+    for the ward's staff only."""
+    w = world
+    colleague = _member(Role.REGION_ADMIN, Profession.OTHER, region=w.region)
+    client.force_login(w.region_admin)
+    response = _issue_action(client, w.region_admin, colleague, w.ward_staff)
+    assert response.status_code == 200
+    assert Activation.objects.get(user=w.ward_staff).issued_by == w.region_admin
+    assert not Activation.objects.filter(user__in=[w.region_admin, colleague]).exists()
 
 
 def test_the_reset_user_enrols_again_on_the_next_request(world, client):
