@@ -245,3 +245,9 @@ class ReferralConfirmForm(Form):
         required=True,
         error_messages={"required": _("Sæt kryds for at bekræfte henvisningen.")},
     )
+
+
+class ConcernParamForm(forms.Form):
+    """The concern a referral starts from (``?bekymring=`` or the hidden ``concern`` field)."""
+
+    concern = forms.IntegerField(min_value=1, max_value=2**63 - 1)

@@ -11,14 +11,13 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.models import Action, AuditEvent, Outcome, Purpose
+from audit.models import Action, Outcome, Purpose
 from audit.services import record
 from btt.errors import StaleVersion, TransitionError
 from lib.cpr import ParsedIdentifier
@@ -28,6 +27,7 @@ from residents import access as residents_access
 from residents.identity import ensure_lives_at, identity_mismatch, insert_resident, names_match
 from residents.models import Resident
 from residents.selectors import current_residence, resident_by_identifier
+from residents.throttle import limit_reached
 
 from . import access
 from .models import (
@@ -251,6 +251,18 @@ def referral_create(
     return referral
 
 
+REFERRAL_BY_NUMBER_LIMIT = 20
+REFERRAL_BY_NUMBER_WINDOW = datetime.timedelta(hours=1)
+REFERRAL_BY_NUMBER = "referral_by_number"  # the audit rows' ``detail["probe"]``, counted
+
+
+@dataclass(frozen=True)
+class ReferralByNumber:
+    referral: Referral | None = None
+    # REFERRAL_BY_NUMBER_LIMIT referrals by number within REFERRAL_BY_NUMBER_WINDOW: nothing done
+    throttled: bool = False
+
+
 @transaction.atomic
 def referral_create_from_identity(
     *,
@@ -262,7 +274,7 @@ def referral_create_from_identity(
     facility: Facility,
     moved_in: datetime.date,
     **fields,
-) -> Referral:
+) -> ReferralByNumber:
     """A referral typed with a number and a name (the resident may not be registered yet).
 
     - A new number: the resident is registered, living at ``facility`` from ``moved_in``, and
@@ -273,11 +285,30 @@ def referral_create_from_identity(
       shows it only what it typed until someone who acts for the resident confirms it. The
       answer is the same as for a new number (a referral page); no check that could tell the
       two apart (another name, a course, a pending referral) is made for a held referral.
+      The same user's second held referral of the resident to the same team and facility is
+      not saved: the answer is the first one's page, as if saved.
+
+    At most REFERRAL_BY_NUMBER_LIMIT per user per REFERRAL_BY_NUMBER_WINDOW, whatever the
+    number (``residents.throttle``); a refused one writes a denied audit row.
     """
     team = facility.team
     if team is None:
         raise PermissionDenied
     _require_team_member(user, team)
+    probe = {"probe": REFERRAL_BY_NUMBER}
+    if limit_reached(
+        user=user,
+        limit=REFERRAL_BY_NUMBER_LIMIT,
+        window=REFERRAL_BY_NUMBER_WINDOW,
+        detail__probe=REFERRAL_BY_NUMBER,
+    ):
+        record(
+            user=user,
+            action=Action.CREATE,
+            outcome=Outcome.DENIED,
+            detail={**probe, "throttled": True},
+        )
+        return ReferralByNumber(throttled=True)
     received_on = fields["received_on"]
     # checks of what was typed only: the same answer whether the number exists or not
     _check_age(birth_date, team, received_on)
@@ -293,14 +324,30 @@ def referral_create_from_identity(
             facility=facility,
             moved_in=moved_in,
         )
-        detail = {"resident_created": True}
+        detail = {**probe, "resident_created": True}
     elif residents_access.can_team_see(user, existing):
         if not names_match(existing, first_name, last_name):
             raise identity_mismatch()
         _referral_checks(resident=existing, team=team, facility=facility, fields=fields)
         access.ensure(user, access.REFER, existing)
-        resident, detail = existing, None
+        resident, detail = existing, probe
     else:
+        duplicate = Referral.objects.filter(
+            resident=existing,
+            team=team,
+            facility=facility,
+            status=ReferralStatus.HELD,
+            created_by=user,
+        ).first()
+        if duplicate is not None:
+            record(
+                user=user,
+                action=Action.VIEW,
+                resident=existing,
+                obj=duplicate,
+                detail={**probe, "duplicate": True},
+            )
+            return ReferralByNumber(referral=duplicate)
         referral = _referral_insert(
             user=user,
             resident=existing,
@@ -318,9 +365,9 @@ def referral_create_from_identity(
             action=Action.CREATE,
             resident=existing,
             obj=referral,
-            detail={"to": ReferralStatus.HELD},
+            detail={**probe, "to": ReferralStatus.HELD},
         )
-        return referral
+        return ReferralByNumber(referral=referral)
     referral = _referral_insert(
         user=user,
         resident=resident,
@@ -330,7 +377,7 @@ def referral_create_from_identity(
         fields=fields,
     )
     record(user=user, action=Action.CREATE, resident=resident, obj=referral, detail=detail)
-    return referral
+    return ReferralByNumber(referral=referral)
 
 
 def _lock_referral(referral: Referral) -> Referral:
@@ -619,12 +666,7 @@ def ward_lookup(*, user, identifier: ParsedIdentifier) -> WardLookup:
     """
     if not access.can(user, access.LOOKUP):
         raise Http404
-    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
-    since = timezone.now() - LOOKUP_WINDOW
-    answered = AuditEvent.objects.filter(
-        user=user, action=Action.LOOKUP, outcome=Outcome.ALLOWED, at__gte=since
-    ).count()
-    if answered >= LOOKUP_LIMIT:
+    if limit_reached(user=user, limit=LOOKUP_LIMIT, window=LOOKUP_WINDOW, action=Action.LOOKUP):
         record(
             user=user,
             action=Action.LOOKUP,

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -20,6 +21,7 @@ from residents.selectors import current_residence
 from . import access, services
 from .forms import (
     ConcernForm,
+    ConcernParamForm,
     CourseContactsForm,
     CourseEndForm,
     NewResidentReferralForm,
@@ -122,9 +124,10 @@ def referral_create(request):
     form = NewResidentReferralForm(
         request.POST or None, facilities=access.referral_facilities(request.user)
     )
+    status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        referral = call_service(
+        done = call_service(
             form,
             services.referral_create_from_identity,
             user=request.user,
@@ -136,10 +139,22 @@ def referral_create(request):
             moved_in=data["moved_in"],
             **_referral_kwargs(data),
         )
-        if referral is not None:
+        if done is not None and done.throttled:
+            form.add_error(
+                None,
+                _(
+                    "Du har oprettet %(limit)s henvisninger med CPR-nummer inden for den "
+                    "seneste time. Vent lidt, og prøv igen."
+                )
+                % {"limit": services.REFERRAL_BY_NUMBER_LIMIT},
+            )
+            status = 429
+        elif done is not None:
             messages.success(request, _("Henvisningen er gemt."))
-            return redirect("courses:referral_detail", pk=referral.pk)
-    return render(request, "courses/referral_form.html", {"form": form, "resident": None})
+            return redirect("courses:referral_detail", pk=done.referral.pk)
+    return render(
+        request, "courses/referral_form.html", {"form": form, "resident": None}, status=status
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -153,8 +168,12 @@ def referral_create_for_resident(request, resident_pk: int):
     concern = None
     concern_pk = request.GET.get("bekymring") or request.POST.get("concern")
     if concern_pk:
-        require(str(concern_pk).isdigit())
-        concern = access.get_concern_for_user(request.user, int(concern_pk), action=access.ASSESS)
+        param = ConcernParamForm({"concern": concern_pk})
+        if not param.is_valid():
+            raise Http404
+        concern = access.get_concern_for_user(
+            request.user, param.cleaned_data["concern"], action=access.ASSESS
+        )
         require(concern.resident_id == resident.pk)
     initial = {"source": "regional_psychiatry"}
     if concern is not None:

@@ -6,7 +6,8 @@ move between facilities. Views, services and templates ask this module; none re-
   at their facility now).
 - ACT (act for the resident: record a move, confirm or reject a proposed move or a held
   referral): housing staff of the facility the resident lives at now, and members of the team
-  with the resident's active course. Emergency access never acts.
+  with the resident's active course. Emergency access never acts. A recorded move stays in the
+  region (``move_destinations``); to another region it is proposed and confirmed.
 - Moves: the proposing facility's staff see their own proposals (only what they typed); whoever
   may see the resident sees its moves; deciders act for the resident (when nobody does, a team
   that can see the resident decides) and never decide their own proposal.
@@ -124,6 +125,23 @@ def _acts_for(user, resident) -> bool:
         return True
     course = Course.objects.filter(resident=resident, status=CourseStatus.ACTIVE).first()
     return course is not None and can_team(user, TEAM_MEMBER, course.team_id)
+
+
+def move_destinations(user, resident):
+    """Facilities a move recorded by ``user`` may go to (at once, without confirmation): those
+    in the region of the resident's current facility; with no current facility, those in the
+    regions of the user's own teams and facilities. A move to another region is proposed by
+    the new facility and confirmed by someone who acts for the resident."""
+    from organisation.models import Facility, Team
+
+    residence = current_residence(resident)
+    if residence is not None:
+        return Facility.objects.filter(region_id=residence.facility.region_id)
+    p = principal_for(user)
+    return Facility.objects.filter(
+        Q(region__in=Facility.objects.filter(pk__in=p.facility_ids).values("region_id"))
+        | Q(region__in=Team.objects.filter(pk__in=p.team_ids).values("region_id"))
+    )
 
 
 def nobody_acts_for(resident) -> bool:

@@ -106,18 +106,30 @@ class ResidentSearchForm(Form):
 
 
 class MoveForm(Form):
-    """A move recorded by someone who acts for the resident."""
+    """A move recorded by someone who acts for the resident: to a facility in ``facilities``
+    (``residents.access.move_destinations``: the same region)."""
 
-    to_facility = forms.ModelChoiceField(label=_("Flytter til botilbud"), queryset=None)
+    to_facility = forms.ModelChoiceField(
+        label=_("Flytter til botilbud"),
+        queryset=None,
+        help_text=_(
+            "Kun botilbud i samme region. En flytning til en anden region foreslås af det nye "
+            "botilbud og bekræftes af jer."
+        ),
+        error_messages={
+            "invalid_choice": _(
+                "Vælg et botilbud i samme region. En flytning til en anden region foreslås af "
+                "det nye botilbud (»Foreslå flytning«) og bekræftes her; indtil da ændres intet."
+            )
+        },
+    )
     moved_in = forms.DateField(
         label=_("Indflyttet på det nye botilbud"), widget=DateInput, validators=[not_in_future]
     )
 
-    def __init__(self, *args, exclude_facility_id=None, **kwargs):
-        from organisation.models import Facility
-
+    def __init__(self, *args, facilities, exclude_facility_id=None, **kwargs):
         super().__init__(*args, **kwargs)
-        queryset = Facility.objects.select_related("region").order_by("region__name", "name")
+        queryset = facilities.select_related("region").order_by("region__name", "name")
         if exclude_facility_id is not None:
             queryset = queryset.exclude(pk=exclude_facility_id)
         self.fields["to_facility"].queryset = queryset

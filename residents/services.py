@@ -18,8 +18,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from audit.models import Action
+from audit.models import Action, Outcome
 from audit.services import record
 from btt.errors import TransitionError
 from lib.cpr import ParsedIdentifier
@@ -30,15 +31,21 @@ from . import access
 from .identity import ensure_lives_at, identity_mismatch, insert_resident, names_match
 from .models import Move, MoveStatus, Residence, Resident, ResidentIdentifier
 from .selectors import current_residence, resident_by_identifier
+from .throttle import limit_reached
+
+REGISTRATION_LIMIT = 20
+REGISTRATION_WINDOW = datetime.timedelta(hours=1)
+REGISTRATION = "registration"  # the audit rows' ``detail["probe"]``, counted by the throttle
 
 
 @dataclass(frozen=True)
 class Registration:
     """What a registration did: a move page to show (a new resident's move-in, or a proposal),
-    or an already registered resident the user may see."""
+    or an already registered resident the user may see; or nothing (``throttled``)."""
 
     move: Move | None = None
     resident: Resident | None = None
+    throttled: bool = False
 
 
 @transaction.atomic
@@ -59,9 +66,28 @@ def resident_register(
       elsewhere, the user is told to record the move first.
     - A resident the user may not see: a proposal to move in, which grants nothing until
       someone who acts for the resident confirms it. The answer is the same as for a new number.
+      The same user's second open proposal for the resident and facility is not saved: the
+      answer is the first one's page, as if saved.
+
+    At most REGISTRATION_LIMIT registrations and proposals per user per REGISTRATION_WINDOW,
+    whatever the number (``residents.throttle``); a refused one writes a denied audit row.
     """
     if not can_facility(user, FACILITY_STAFF, facility):
         raise PermissionDenied
+    probe = {"probe": REGISTRATION}
+    if limit_reached(
+        user=user,
+        limit=REGISTRATION_LIMIT,
+        window=REGISTRATION_WINDOW,
+        detail__probe=REGISTRATION,
+    ):
+        record(
+            user=user,
+            action=Action.CREATE,
+            outcome=Outcome.DENIED,
+            detail={**probe, "throttled": True},
+        )
+        return Registration(throttled=True)
     existing = resident_by_identifier(identifier.value)
     if existing is None:
         resident = insert_resident(
@@ -88,7 +114,7 @@ def resident_register(
             action=Action.CREATE,
             resident=resident,
             obj=resident,
-            detail={"move_id": move.pk},
+            detail={**probe, "move_id": move.pk},
         )
         return Registration(move=move)
 
@@ -101,10 +127,22 @@ def resident_register(
             action=Action.VIEW,
             resident=existing,
             obj=existing,
-            detail={"registration": "already_registered"},
+            detail={**probe, "registration": "already_registered"},
         )
         return Registration(resident=existing)
 
+    duplicate = Move.objects.filter(
+        resident=existing, to_facility=facility, status=MoveStatus.PROPOSED, created_by=user
+    ).first()
+    if duplicate is not None:
+        record(
+            user=user,
+            action=Action.VIEW,
+            resident=existing,
+            obj=duplicate,
+            detail={**probe, "duplicate": True},
+        )
+        return Registration(move=duplicate)
     residence = current_residence(existing)
     move = _move_save(
         user=user,
@@ -121,7 +159,7 @@ def resident_register(
         action=Action.CREATE,
         resident=existing,
         obj=move,
-        detail={"to": MoveStatus.PROPOSED, "to_facility_id": facility.pk},
+        detail={**probe, "to": MoveStatus.PROPOSED, "to_facility_id": facility.pk},
     )
     return Registration(move=move)
 
@@ -170,14 +208,25 @@ def _apply_move(*, resident: Resident, facility: Facility, moved_in: datetime.da
     return current.facility if current is not None else None
 
 
+OTHER_REGION_MESSAGE = gettext_lazy(
+    "Botilbuddet ligger i en anden region. En flytning til en anden region foreslås af det "
+    "nye botilbud (»Foreslå flytning«) og bekræftes her; indtil da ændres intet."
+)
+
+
 @transaction.atomic
 def move_record(
     *, user, resident: Resident, to_facility: Facility, moved_in: datetime.date
 ) -> Move:
     """Someone who acts for the resident records a move to another facility. The old
-    facility's staff lose sight of the resident on their next request."""
+    facility's staff lose sight of the resident on their next request.
+
+    Only within the region (``access.move_destinations``): a move to another region is
+    proposed by the new facility and confirmed by someone who acts for the resident."""
     resident = Resident.objects.select_for_update().get(pk=resident.pk)
     access.ensure(user, access.ACT, resident)
+    if not access.move_destinations(user, resident).filter(pk=to_facility.pk).exists():
+        raise ValidationError(OTHER_REGION_MESSAGE, code="other_region")
     old = _apply_move(resident=resident, facility=to_facility, moved_in=moved_in)
     move = _move_save(
         user=user,

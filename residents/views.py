@@ -113,6 +113,7 @@ def _register(request, *, title: str, intro: str):
     require(access.can(request.user, access.REGISTER))
     facility = access.own_facilities(request.user).first()
     form = ResidentIdentityForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         done = call_service(
@@ -126,16 +127,27 @@ def _register(request, *, title: str, intro: str):
             facility=facility,
             moved_in=data["moved_in"],
         )
-        if done is not None and done.move is not None:
+        if done is not None and done.throttled:
+            form.add_error(
+                None,
+                _(
+                    "Du har registreret eller foreslået %(limit)s beboere inden for den "
+                    "seneste time. Vent lidt, og prøv igen."
+                )
+                % {"limit": services.REGISTRATION_LIMIT},
+            )
+            status = 429
+        elif done is not None and done.move is not None:
             messages.success(request, _("Registreringen er gemt."))
             return redirect("residents:move_detail", pk=done.move.pk)
-        if done is not None:
+        elif done is not None:
             messages.info(request, _("Beboeren er allerede registreret på botilbuddet."))
             return redirect("residents:detail", pk=done.resident.pk)
     return render(
         request,
         "residents/create.html",
         {"form": form, "facility": facility, "title": title, "intro": intro},
+        status=status,
     )
 
 
@@ -157,7 +169,9 @@ def move_record(request, pk: int):
     resident = access.get_for_user(request.user, pk, action=access.ACT)
     residence = current_residence(resident)
     form = MoveForm(
-        request.POST or None, exclude_facility_id=residence.facility_id if residence else None
+        request.POST or None,
+        facilities=access.move_destinations(request.user, resident),
+        exclude_facility_id=residence.facility_id if residence else None,
     )
     if request.method == "POST" and form.is_valid():
         move = call_service(

@@ -62,7 +62,7 @@ def _held_referral(w):
             consent_informed_on=today,
             consent_form="written",
             consent_given_by="resident",
-        )
+        ).referral
     return w._authz_held
 
 

@@ -57,7 +57,7 @@ def _held(w):
         facility=w.facility_a1,
         moved_in=_today() - datetime.timedelta(days=30),
         **REFERRAL,
-    )
+    ).referral
 
 
 REFERRAL = {
