@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from btt.forms import DateInput, Form
+from btt.forms import DateInput, Form, IdChoiceField, IdsChoiceField
 from organisation.access import facility_members as access_facility_members
 from organisation.access import team_members as access_team_members
 from organisation.models import Facility, Profession
@@ -35,12 +35,12 @@ def facility_members(facility_id: int):
     return access_facility_members(facility_id)
 
 
-class UserChoiceField(forms.ModelChoiceField):
+class UserChoiceField(IdChoiceField):
     def label_from_instance(self, obj):
         return obj.get_full_name() or obj.username
 
 
-class UsersChoiceField(forms.ModelMultipleChoiceField):
+class UsersChoiceField(IdsChoiceField):
     widget = forms.CheckboxSelectMultiple
 
     def label_from_instance(self, obj):
@@ -139,7 +139,7 @@ ReferralForm.base_fields["criteria_other"].show_optional = False
 class NewResidentReferralForm(ResidentIdentityForm, ReferralForm):
     """A referral of a resident who may not be registered yet: identity, facility, referral."""
 
-    facility = forms.ModelChoiceField(label=_("Botilbud"), queryset=Facility.objects.none())
+    facility = IdChoiceField(label=_("Botilbud"), queryset=Facility.objects.none())
 
     field_order = ["identifier", "first_name", "last_name", "birth_date", "facility", "moved_in"]
 

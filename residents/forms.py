@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from btt.forms import DateInput, Form
+from btt.forms import DateInput, Form, IdChoiceField
 from lib.cpr import (
     IdentifierKind,
     InvalidIdentifier,
@@ -109,7 +109,7 @@ class MoveForm(Form):
     """A move recorded by someone who acts for the resident: to a facility in ``facilities``
     (``residents.access.move_destinations``: the same region)."""
 
-    to_facility = forms.ModelChoiceField(
+    to_facility = IdChoiceField(
         label=_("Flytter til botilbud"),
         queryset=None,
         help_text=_(
