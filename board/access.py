@@ -4,6 +4,13 @@ meetings, agenda items, actions), and the two rules they share.
 - **Sector.** A facility's board is used by the staff of the team that serves it and by the
   facility's own housing staff (``organisation.access.can_facility(..., FACILITY_ACT, ...)``);
   ``sector()`` says which side the user writes for. Nobody else sees the board (404).
+- **Now, not history.** An entry is written (columns, follow-up) only while it is current:
+  its course is the resident's active course and the resident lives at the entry's facility;
+  then by the course's team and that facility's housing staff. A stale entry (course ended,
+  resident moved away) can only be taken off the board, by a user of its board; and when the
+  resident is put on a board in a new course, the stale entry is taken off by itself
+  ("course_ended"), so a team never learns of, nor is blocked by, an entry it cannot see. A
+  question is answered only while the resident lives at its facility.
 - **Consent.** Housing staff see a resident's board content only while the resident lives at
   the facility and an active consent to it covers the board; columns whose consent category
   (``board.columns``) is not covered are withheld, and what they may not see they may not
@@ -52,7 +59,8 @@ from .models import (
 )
 
 VIEW = "view"
-EDIT = "edit"  # entries: write columns, follow up, take off; meetings: run; items: note, actions
+EDIT = "edit"  # entries: write columns, follow up; meetings: run; items: note, actions
+END = "end"  # entries: take off the board
 ANSWER = "answer"  # questions: the side a question was put to answers it
 DONE = "done"  # actions: mark done
 
@@ -113,6 +121,22 @@ def _lives_there(principal) -> Q:
         resident__in=Residence.objects.filter(
             facility_id=OuterRef("facility_id"), moved_out__isnull=True
         ).values("resident_id"),
+    )
+
+
+def lives_at(resident_id: int, facility_id: int) -> bool:
+    """The resident lives at this facility now."""
+    return Residence.objects.filter(
+        resident_id=resident_id, facility_id=facility_id, moved_out__isnull=True
+    ).exists()
+
+
+def is_current(entry: BoardEntry) -> bool:
+    """An entry that may still be written: its course is active (the resident's one active
+    course) and the resident lives at the entry's facility now. Otherwise it is stale: the
+    course ended or the resident moved away, and it can only be taken off the board."""
+    return entry.course.status == CourseStatus.ACTIVE and lives_at(
+        entry.resident_id, entry.facility_id
     )
 
 
@@ -178,8 +202,12 @@ def placement_for(user, resident) -> Placement:
     if found is None:
         return Placement(course, None, None, False)
     shared = place_sector(user, resident, course) is not None
+    # only the entry of this course counts: an older entry is stale and is taken off by itself
+    # when the resident is placed (``board.services.board_entry_create``)
     active = (
-        entries.visible(user).filter(resident=resident, status=EntryStatus.ACTIVE).first()
+        entries.visible(user)
+        .filter(resident=resident, course=course, status=EntryStatus.ACTIVE)
+        .first()
         if shared
         else None
     )
@@ -276,10 +304,12 @@ class _Policy:
 class EntryPolicy(_Policy):
     """Board entries. Team staff: their team's entries. Housing staff: entries at their
     facility of residents who live there now and whose consent lets the facility see the board.
-    EDIT (write the sector's columns, follow up, take off): a user of the facility's board.
-    Which columns: ``writable_columns``."""
+    EDIT (write the sector's columns, follow up): only a current entry (``is_current``), by
+    the course's team (team side) or the housing staff of the entry's facility, where the
+    resident lives now (facility side). END (take off): a user of the facility's board, also
+    on a stale entry (taking off only ever reduces). Which columns: ``writable_columns``."""
 
-    actions = frozenset({VIEW, EDIT})
+    actions = frozenset({VIEW, EDIT, END})
 
     def visible(self, user) -> QuerySet[BoardEntry]:
         principal = principal_for(user)
@@ -303,7 +333,16 @@ class EntryPolicy(_Policy):
         ).prefetch_related("course__team_contacts")
 
     def _allows(self, user, action, obj) -> bool:
-        return sector(user, obj.facility) is not None
+        found = sector(user, obj.facility)
+        if found is None:
+            return False
+        if action == END:
+            return True
+        if not is_current(obj):
+            return False
+        if found == Sector.TEAM:
+            return can_team(user, TEAM_MEMBER, obj.course.team_id)
+        return True
 
     def withheld(self, user, entries) -> dict[int, frozenset[str]]:
         """entry pk -> the columns the user may not see in it (constant queries): nothing for
@@ -334,7 +373,11 @@ class QuestionPolicy(_Policy):
 
     def _allows(self, user, action, obj) -> bool:
         found = sector(user, obj.facility)
-        return found is not None and obj.direction == directed_to(found)
+        return (
+            found is not None
+            and obj.direction == directed_to(found)
+            and lives_at(obj.resident_id, obj.facility_id)
+        )
 
 
 class MeetingPolicy(_Policy):

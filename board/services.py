@@ -37,6 +37,7 @@ from .models import (
     BoardCriterion,
     BoardEntry,
     BoardEntryChange,
+    EndReason,
     EntryStatus,
     Meeting,
     MeetingSchedule,
@@ -175,8 +176,17 @@ def board_entry_create(
         _check_housing_contact(facility, changes["housing_contact"])
     else:
         changes["housing_contact"] = course.facility_contact
-    if BoardEntry.objects.filter(resident=resident, status=EntryStatus.ACTIVE).exists():
+    active = list(
+        BoardEntry.objects.select_for_update(of=("self",)).filter(
+            resident=resident, status=EntryStatus.ACTIVE
+        )
+    )
+    if any(old.course_id == course.pk for old in active):
         raise TransitionError(_("Beboeren er allerede på tavlen."), code="on_board")
+    # An entry of an earlier course is stale (its course ended; one active course per
+    # resident): nobody may write it any more, so it is taken off here rather than blocking
+    # the new team with an entry it cannot see.
+    stale_ids = [_end_stale(user, old) for old in active]
     entry = BoardEntry(
         resident=resident,
         course=course,
@@ -198,8 +208,31 @@ def board_entry_create(
     )
     entry.version = 1
     entry.save()
-    record(user=user, action=AuditAction.CREATE, resident=resident, obj=entry)
+    record(
+        user=user,
+        action=AuditAction.CREATE,
+        resident=resident,
+        obj=entry,
+        detail={"ended_stale_entries": stale_ids} if stale_ids else None,
+    )
     return entry
+
+
+def _end_stale(user, entry: BoardEntry) -> int:
+    """Take a stale entry (of an ended course) off the board as "course_ended"; its pk."""
+    changed = _apply(
+        entry,
+        user,
+        {
+            "ending_text": _("Taget af tavlen, da beboeren kom på tavlen i et nyt forløb."),
+            "end_reason": EndReason.COURSE_ENDED,
+            "ended_on": max(timezone.localdate(), entry.placed_on),
+        },
+    )
+    entry.status = EntryStatus.ENDED
+    entry.version += 1
+    entry.save(update_fields=[*changed, "status", "cell_meta", "version"])
+    return entry.pk
 
 
 STALE = gettext_lazy("En anden har gemt ændringer i indgangen, siden du åbnede den.")
@@ -356,7 +389,7 @@ def board_entry_end(
         .select_related("resident")
         .get(pk=entry.pk)
     )
-    access.entries.require(user, access.EDIT, locked)
+    access.entries.require(user, access.END, locked)
     if locked.status != EntryStatus.ACTIVE:
         raise TransitionError(_("Beboeren er allerede taget af tavlen."), code="ended")
     if locked.version != version:

@@ -6,6 +6,13 @@ See
     emergency access (read-only) see the whole ledger. Housing staff see the consents of
     residents living at their facility now, except those that name another facility.
 
+Who is "the resident's team" for writing
+    A team that acts for the resident NOW: the resident's active course is in the team
+    (``residents.access`` ACT, team side), or the team is assessing them (a referral pending
+    visitation, which still needs the consent to treatment recorded, or an open concern).
+    A team that only had the resident once (an ended course, a decided referral, a closed
+    concern) keeps reading the ledger but records and withdraws nothing.
+
 Record
     Consent to share the team's information is recorded by the team that holds it: the
     resident's team records every kind (treatment, sharing in any direction, relatives,
@@ -14,7 +21,7 @@ Record
     naming their own facility. Emergency access records nothing.
 
 Withdraw (must be as easy as giving)
-    The resident's team may record the withdrawal of any consent of its resident. Housing staff
+    The resident's team (acting now) may record the withdrawal of any consent of its resident. Housing staff
     may record the withdrawal of a sharing consent that names their facility, in either
     direction (a resident who tells the staff at home "I no longer want this shared" must not
     have to wait for the team): withdrawing a sharing consent only ever reduces sharing. They
@@ -53,9 +60,33 @@ def current_facility_id(resident) -> int | None:
 
 
 def _is_team_resident(user, resident) -> bool:
+    """Reading: the resident has (or had) a course, referral or concern in the user's team."""
     from residents.selectors import is_team_resident
 
     return is_team_resident(user, resident)
+
+
+def team_acts_for(user, resident) -> bool:
+    """Writing: one of the user's teams acts for the resident now (module docstring): it has
+    the resident's active course, a referral pending visitation or an open concern."""
+    from courses.models import (
+        Concern,
+        ConcernStatus,
+        Course,
+        CourseStatus,
+        Referral,
+        ReferralStatus,
+    )
+
+    team_ids = principal_for(user).team_ids
+    if not team_ids:
+        return False
+    mine = {"resident_id": resident.pk, "team_id__in": team_ids}
+    return (
+        Course.objects.filter(status=CourseStatus.ACTIVE, **mine).exists()
+        or Referral.objects.filter(status=ReferralStatus.PENDING, **mine).exists()
+        or Concern.objects.filter(status=ConcernStatus.OPEN, **mine).exists()
+    )
 
 
 # --- see ------------------------------------------------------------------------------------
@@ -114,7 +145,7 @@ def can(user, action: str, consent: Consent) -> bool:
     if action == VIEW:
         return visible(user).filter(pk=consent.pk).exists()
     if action == WITHDRAW:
-        if _is_team_resident(user, consent.resident):
+        if team_acts_for(user, consent.resident):
             return True
         principal = principal_for(user)
         return (
@@ -151,12 +182,12 @@ NOTHING = Recordable()
 
 
 def recordable(user, resident) -> Recordable:
-    """The team that holds the resident: everything. Housing staff where the resident lives
-    now: sharing from the facility to the team. Anyone else (emergency access included):
+    """The team that acts for the resident now: everything. Housing staff where the resident
+    lives now: sharing from the facility to the team. Anyone else (emergency access included):
     nothing."""
     principal = principal_for(user)
     facility_id = current_facility_id(resident)
-    if principal.team_ids and _is_team_resident(user, resident):
+    if principal.team_ids and team_acts_for(user, resident):
         offered = frozenset()
         if facility_id is not None:
             from organisation.models import Facility

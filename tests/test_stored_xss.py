@@ -45,15 +45,7 @@ def _fill_everything(w):
         consent_given_by="resident",
     )
     services.referral_reject(user=w.team_doctor, referral=referral, reason=PAYLOAD)
-    services.course_end(
-        user=w.team_doctor,
-        course=w.course,
-        version=1,
-        ended_on=today,
-        end_reason="completed",
-        transition="gp",
-        end_summary=PAYLOAD,
-    )
+    # consents are written while the team acts for the resident (before the course ends)
     consent = consent_record(
         user=w.team_nurse,
         resident=w.resident_in_course,
@@ -65,6 +57,15 @@ def _fill_everything(w):
         purpose=PAYLOAD,
     )
     consent_withdraw(user=w.team_nurse, consent=w.consent_partial, note=PAYLOAD)
+    services.course_end(
+        user=w.team_doctor,
+        course=w.course,
+        version=1,
+        ended_on=today,
+        end_reason="completed",
+        transition="gp",
+        end_summary=PAYLOAD,
+    )
     EmergencyAccess.objects.filter(pk=w.emergency_past.pk).update(reason_text=PAYLOAD)
     return referral, consent
 

@@ -425,10 +425,10 @@ def _readonly_cells(entry, writable, today) -> list[Cell]:
     return [cell(entry, name, today) for name in shown]
 
 
-def _active_entry(request, pk: int):
-    """The entry (404 if not visible, 403 if the user may see but not edit it), the user's
-    sector, or a redirect for an ended entry."""
-    entry = selectors.get_entry_for_user(request.user, pk, action=access.EDIT)
+def _active_entry(request, pk: int, action: str = access.EDIT):
+    """The entry (404 if not visible, 403 if the user may see but not do ``action``: EDIT, or
+    END to take it off), the user's sector, or a redirect for an ended entry."""
+    entry = selectors.get_entry_for_user(request.user, pk, action=action)
     sector = access.sector(request.user, entry.facility)
     if entry.status != EntryStatus.ACTIVE:
         messages.info(request, _("Beboeren er taget af tavlen; indgangen kan ikke ændres."))
@@ -671,10 +671,21 @@ def _stale_message(form, current) -> ReviewForm | EndForm:
     return new_form
 
 
-def _versioned_step(request, pk: int, form_class, run, *, done_message, done_url, template, page):
+def _versioned_step(
+    request,
+    pk: int,
+    form_class,
+    run,
+    *,
+    done_message,
+    done_url,
+    template,
+    page,
+    action=access.EDIT,
+):
     """A one-form step on an active entry (review, take off): the entry's version travels in the
     form; a stale version shows the saved entry and keeps the user's input."""
-    entry, _sector, done = _active_entry(request, pk)
+    entry, _sector, done = _active_entry(request, pk, action)
     if done is not None:
         return done
     form = form_class(request.POST or None, initial={"version": entry.version})
@@ -730,6 +741,7 @@ def entry_end(request, pk: int):
         done_url=lambda entry: reverse("board:history", args=[entry.resident_id]),
         template="board/entries/entry_end.html",
         page="board_end",
+        action=access.END,
     )
 
 
