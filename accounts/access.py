@@ -14,6 +14,14 @@
   open no resident data (a proposal still waiting for the leader, ward staff, ...).
 - The leader of a team or facility sees its members and issues activation codes for them,
   nothing more.
+- Authenticators (``device_accepted``): an account that opens resident data signs in only
+  with an authenticator enrolled with a code from a leader of one of its teams or facilities,
+  a superuser or the operator (``manage.py issue_activation``, demo data), or one written
+  without any activation (provisioned by the operator: the demo personas' published secrets).
+  A device enrolled with an administrator's code (issued while the account opened no resident
+  data) stops counting when a membership is confirmed: on the next request the session goes
+  back to the second factor, and the user needs a new code from their leader, whose
+  enrolment replaces the old device.
 
 Views, the admin and the services ask this module; none re-derives the rule.
 """
@@ -21,8 +29,9 @@ Views, the admin and the services ask this module; none re-derives the rule.
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from organisation.access import (
     principal_for,
@@ -33,7 +42,7 @@ from organisation.access import (
 )
 from organisation.models import RESIDENT_DATA_ROLES, Role
 
-from .models import User
+from .models import Activation, Issuer, User
 
 VIEW = "view"  # see the account (admin list, leader's activation page)
 MANAGE = "manage"  # change it, its password and authenticator; deactivate or delete it
@@ -146,6 +155,72 @@ _CONDITIONS.update({VIEW: _visible_q, MANAGE: _manageable_q, ACTIVATE: _activata
 def may_issue_activations(user) -> bool:
     """Does ``user`` lead a team or facility (the leader's activation page)?"""
     return principal_for(user).is_leader
+
+
+# --- authenticators ------------------------------------------------------------------------
+
+# Capacities whose activation codes vouch for a person who opens resident data.
+TRUSTED_ISSUERS = frozenset({Issuer.LEADER, Issuer.SUPERUSER, Issuer.OPERATOR})
+
+
+def issuer_capacity(issuer, target) -> str:
+    """In which capacity ``issuer`` issues a code for ``target`` (recorded on the activation):
+    the operator (nobody in the application), a superuser, a leader of one of ``target``'s
+    teams or facilities who does not also set ``target``'s password, else an administrator."""
+    if issuer is None:
+        return Issuer.OPERATOR
+    if issuer.is_superuser:
+        return Issuer.SUPERUSER
+    led = _users(_led_members(issuer) & ~_manageable_q(issuer)).filter(pk=target.pk).exists()
+    return Issuer.LEADER if led else Issuer.ADMINISTRATOR
+
+
+def opens_resident_data(user) -> bool:
+    """Does ``user`` hold a confirmed, active team or facility membership (per request)?"""
+    p = principal_for(user)
+    return p.is_team_staff or p.is_facility_staff
+
+
+def _trusted_device_q() -> Q:
+    """Devices that count for an account opening resident data: enrolled with a trusted
+    issuer's code, or written without any activation (provisioned by the operator)."""
+    trusted = Activation.objects.filter(device=OuterRef("pk"), issued_as__in=TRUSTED_ISSUERS)
+    any_activation = Activation.objects.filter(device=OuterRef("pk"))
+    return Q(Exists(trusted)) | ~Q(Exists(any_activation))
+
+
+def device_trusted(device) -> bool:
+    """Does ``device`` count for an account that opens resident data?"""
+    return TOTPDevice.objects.filter(_trusted_device_q(), pk=device.pk).exists()
+
+
+def accepted_devices(user) -> QuerySet[TOTPDevice]:
+    """``user``'s confirmed authenticators that count for signing in now."""
+    devices = TOTPDevice.objects.filter(user=user, confirmed=True)
+    if opens_resident_data(user):
+        devices = devices.filter(_trusted_device_q())
+    return devices
+
+
+def device_accepted(user, device) -> bool:
+    return accepted_devices(user).filter(pk=device.pk).exists()
+
+
+def needs_new_activation(user) -> bool:
+    """Has ``user`` an authenticator that no longer counts (their access changed), so that
+    a leader must issue a new code?"""
+    return (
+        TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+        and not accepted_devices(user).exists()
+    )
+
+
+def has_accepted_device_q() -> Q:
+    """For annotating lists of users (the leader's activation page)."""
+    confirmed = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+    return Q(Exists(confirmed.filter(_trusted_device_q()))) | (
+        Q(Exists(confirmed)) & ~_opens_resident_data()
+    )
 
 
 # --- building blocks ------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import secrets
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
-from .models import Activation
+from .models import Activation, Issuer
 
 ACTIVATION_LIFETIME = datetime.timedelta(hours=72)
 # 12 characters without look-alikes (0/O, 1/I/L): 31**12, about 2**59 codes.
@@ -47,14 +47,21 @@ def code_matches(activation: Activation, code: str) -> bool:
     return constant_time_compare(_hash(activation.salt, code), activation.code_hash)
 
 
-def build_activation(target, code: str, *, issued_by=None, now=None, lifetime=None) -> Activation:
+def build_activation(
+    target, code: str, *, issued_by=None, issued_as=None, now=None, lifetime=None
+) -> Activation:
     """An unsaved activation of ``code`` for ``target`` (a salted hash only). For the services
-    and the demo data; anything else issues codes through ``services.activation_issue``."""
+    and the demo data; anything else issues codes through ``services.activation_issue``.
+    Without ``issued_as``: the operator when nobody issued it (manage.py, demo data), else an
+    administrator (the least trusted capacity)."""
     now = now or timezone.now()
+    if issued_as is None:
+        issued_as = Issuer.OPERATOR if issued_by is None else Issuer.ADMINISTRATOR
     salt = secrets.token_hex(16)
     return Activation(
         user=target,
         issued_by=issued_by,
+        issued_as=issued_as,
         issued_at=now,
         expires_at=now + (lifetime or ACTIVATION_LIFETIME),
         salt=salt,

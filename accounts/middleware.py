@@ -14,7 +14,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django_otp import DEVICE_ID_SESSION_KEY
 
+from . import access
 from .security import LOGIN_AT_KEY, SEEN_AT_KEY, log_event, now_ts
 
 # Besides these, every view that anonymous users may see (``login_not_required``: the login
@@ -129,8 +131,10 @@ class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
 
 class OTPRequiredMiddleware:
     """After the password and before the second factor, every page except the OTP pages,
-    logout and public pages redirects to the second-factor step. Install after
-    django_otp's OTPMiddleware and LoginRequiredMiddleware."""
+    logout and public pages redirects to the second-factor step. A session verified with a
+    device that stopped counting (enrolled with an administrator's code; the account now opens
+    resident data) is sent back to it too. Install after django_otp's OTPMiddleware and
+    LoginRequiredMiddleware."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -142,13 +146,15 @@ class OTPRequiredMiddleware:
         user = request.user
         if not user.is_authenticated:
             return None
-        is_verified = getattr(user, "is_verified", None)
-        if is_verified is not None and is_verified():
-            return None
-        if not getattr(view_func, "otp_required", True):
-            return None
         if not getattr(view_func, "login_required", True):
             return None  # open to anonymous users anyway
+        is_verified = getattr(user, "is_verified", None)
+        if is_verified is not None and is_verified():
+            if _device_still_accepted(request, user):
+                return None
+            _withdraw_verification(request, user)
+        if not getattr(view_func, "otp_required", True):
+            return None
         match = request.resolver_match
         if match is not None and match.view_name in OTP_EXEMPT_VIEW_NAMES:
             return None
@@ -157,3 +163,36 @@ class OTPRequiredMiddleware:
         url = reverse("accounts:otp_verify")
         path = _return_path(request)
         return redirect_for(request, f"{url}?{urlencode({'next': path})}" if path else url)
+
+
+# Session key: the id of the device that verified this session when that device would not
+# count for an account opening resident data (enrolled with an administrator's code). Set at
+# the second-factor step (``mark_device_trust``); sessions without it cost nothing per request.
+UNTRUSTED_DEVICE_KEY = "btt_untrusted_device"
+
+
+def mark_device_trust(request, device) -> None:
+    """At the second-factor step: remember whether the verifying device is one that stops
+    counting once the account opens resident data."""
+    if access.device_trusted(device):
+        request.session.pop(UNTRUSTED_DEVICE_KEY, None)
+    else:
+        request.session[UNTRUSTED_DEVICE_KEY] = device.pk
+
+
+def _device_still_accepted(request, user) -> bool:
+    """Does the device that verified this session still count (``accounts.access``)? A
+    session verified with a device enrolled with an administrator's code is sent back to the
+    second factor on the next request after the account's membership is confirmed."""
+    device = getattr(user, "otp_device", None)
+    if device is None or request.session.get(UNTRUSTED_DEVICE_KEY) != device.pk:
+        return True
+    return not access.opens_resident_data(user)
+
+
+def _withdraw_verification(request, user) -> None:
+    """Back to the second-factor step: the session keeps the password, not the device."""
+    log_event("second_factor_withdrawn", request=request, user=user, reason="access_changed")
+    request.session.pop(DEVICE_ID_SESSION_KEY, None)
+    request.session.pop(UNTRUSTED_DEVICE_KEY, None)
+    user.otp_device = None

@@ -29,6 +29,18 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
 
+class Issuer(models.TextChoices):
+    """In which capacity an activation code was issued (``accounts.access.issuer_capacity``).
+    A code from a leader, a superuser or the operator vouches for the person; a code from an
+    administrator (who also sets passwords) enrols an authenticator that stops counting once
+    the account opens resident data."""
+
+    LEADER = "leader", _("leder")
+    SUPERUSER = "superuser", _("superbruger")
+    OPERATOR = "operator", _("driften (manage.py)")
+    ADMINISTRATOR = "administrator", _("administrator")
+
+
 class Activation(models.Model):
     """A one-time activation code for enrolling a user's first authenticator app.
 
@@ -48,6 +60,9 @@ class Activation(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("udstedt af"),
+    )
+    issued_as = models.CharField(
+        _("udstedt som"), max_length=16, choices=Issuer.choices, default=Issuer.ADMINISTRATOR
     )
     issued_at = models.DateTimeField(_("udstedt"), default=timezone.now)
     expires_at = models.DateTimeField(_("udløber"))

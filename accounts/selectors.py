@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, QuerySet
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -13,6 +13,12 @@ from .models import Activation, User
 def confirmed_totp_device(user) -> TOTPDevice | None:
     """The user's confirmed authenticator (the newest, should there be more than one)."""
     return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("-pk").first()
+
+
+def accepted_totp_device(user) -> TOTPDevice | None:
+    """The user's confirmed authenticator that counts for signing in now
+    (``access.accepted_devices``), the newest should there be more than one."""
+    return access.accepted_devices(user).order_by("-pk").first()
 
 
 def enrolment_device(user, activation_id) -> TOTPDevice | None:
@@ -30,13 +36,18 @@ def enrolment_device(user, activation_id) -> TOTPDevice | None:
 
 
 def members_for_activation(user) -> QuerySet[User]:
-    """The accounts ``user`` may issue an activation code for (``access.activatable``), with ``has_device`` and ``has_live_code`` for the leader's
-    activation page."""
+    """The accounts ``user`` may issue an activation code for (``access.activatable``), with
+    ``has_device`` (an authenticator that counts), ``needs_new_code`` (one that stopped
+    counting when their access changed) and ``has_live_code`` for the leader's activation
+    page."""
     now = timezone.now()
     return (
         access.activatable(user)
         .annotate(
-            has_device=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)),
+            has_device=ExpressionWrapper(
+                access.has_accepted_device_q(), output_field=BooleanField()
+            ),
+            has_any_device=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)),
             has_live_code=Exists(
                 Activation.objects.filter(
                     user=OuterRef("pk"),

@@ -91,7 +91,13 @@ def totp_device_confirm(*, user, device: TOTPDevice, token: str) -> TokenCheck:
     if check.accepted:
         device.confirmed = True
         device.save(update_fields=["confirmed"])
-        TOTPDevice.objects.filter(user=user, confirmed=False).exclude(pk=device.pk).delete()
+        # Enrolment is refused while an accepted authenticator exists, so any other confirmed
+        # device no longer counts (the account's access changed): the new one replaces it.
+        replaced = TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk)
+        replaced_count = replaced.count()
+        TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+        if replaced_count:
+            log_event("second_factor_replaced", user=user, devices=replaced_count)
     return check
 
 
@@ -129,9 +135,12 @@ def activation_issue(*, user, target) -> IssuedActivation:
     """``user`` issues a one-time activation code for ``target``'s first authenticator.
 
     Allowed for the leader of ``target``'s team or facility and, when ``target`` opens no
-    resident data, for an administrator of ``target``'s region (``accounts.access``). A code issued earlier and not used yet stops
-    working. Refused (ValidationError) for a deactivated user and for one who already has an
-    authenticator (an administrator resets it first)."""
+    resident data, for an administrator of ``target``'s region (``accounts.access``); the
+    capacity is recorded (``Activation.issued_as``). A code issued earlier and not used yet
+    stops working. Refused (ValidationError) for a deactivated user and for one who already
+    has an authenticator that counts (an administrator resets it first); one whose
+    authenticator stopped counting when their access changed gets a code, and the new
+    enrolment replaces the old device."""
     target = access.get_for_user(user, target.pk, action=access.ACTIVATE)
     return _issue(target, issued_by=user)
 
@@ -148,7 +157,7 @@ def _issue(target, *, issued_by) -> IssuedActivation:
     target.refresh_from_db(fields=["is_active"])
     if not target.is_active:
         raise ValidationError(_("Brugeren er deaktiveret og kan ikke få en aktiveringskode."))
-    if TOTPDevice.objects.filter(user=target, confirmed=True).exists():
+    if access.accepted_devices(target).exists():
         raise ValidationError(
             _(
                 "Brugeren har allerede en autentificeringsapp. En administrator kan nulstille "
@@ -160,14 +169,24 @@ def _issue(target, *, issued_by) -> IssuedActivation:
         revoked_at=now
     )
     code = new_code()
-    activation = build_activation(target, code, issued_by=issued_by, now=now)
+    activation = build_activation(
+        target,
+        code,
+        issued_by=issued_by,
+        issued_as=access.issuer_capacity(issued_by, target),
+        now=now,
+    )
     activation.save(force_insert=True)
     record(
         user=issued_by,
         action=Action.CREATE,
         obj=activation,
         purpose=Purpose.ADMINISTRATION,
-        detail={"event": "activation_issued", "for_user_id": target.pk},
+        detail={
+            "event": "activation_issued",
+            "for_user_id": target.pk,
+            "issued_as": activation.issued_as,
+        },
     )
     log_event(
         "activation_issued",
@@ -180,7 +199,8 @@ def _issue(target, *, issued_by) -> IssuedActivation:
 @dataclass(frozen=True)
 class ActivationCheck:
     """The outcome of typing an activation code: the new (unconfirmed) device, or why not
-    (``wrong``, ``used``, ``expired``, ``revoked``, ``too_many``, ``enrolled``)."""
+    (``wrong``, ``used``, ``expired``, ``revoked``, ``too_many``, ``enrolled``,
+    ``access_changed``: an administrator's code for an account that now opens resident data)."""
 
     device: TOTPDevice | None = None
     activation: Activation | None = None
@@ -196,7 +216,7 @@ def totp_enrolment_start(*, user, code: str) -> ActivationCheck:
     The policy is the code itself: only a live code issued for this user opens enrolment;
     the password alone never does. Wrong codes count against the live code, which is revoked
     after ``ACTIVATION_MAX_FAILURES``."""
-    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+    if access.accepted_devices(user).exists():
         return ActivationCheck(refused="enrolled")
     now = timezone.now()
     activations = list(
@@ -221,6 +241,12 @@ def totp_enrolment_start(*, user, code: str) -> ActivationCheck:
         return _activation_refused(user, "revoked")
     if matched.expires_at <= now:
         return _activation_refused(user, "expired")
+    if matched.issued_as not in access.TRUSTED_ISSUERS and access.opens_resident_data(user):
+        # issued by an administrator before a leader confirmed the membership: it would enrol
+        # a device that does not count; the leader issues a new code
+        matched.revoked_at = now
+        matched.save(update_fields=["revoked_at"])
+        return _activation_refused(user, "access_changed")
     device = totp_device_create(user)
     matched.used_at = now
     matched.device = device

@@ -35,9 +35,9 @@ from . import access
 from .access import may_issue_activations
 from .codes import ACTIVATION_LIFETIME
 from .forms import ActivationCodeForm, IssueActivationForm, TokenForm
-from .middleware import otp_not_required
+from .middleware import mark_device_trust, otp_not_required
 from .security import log_event
-from .selectors import confirmed_totp_device, enrolment_device, members_for_activation
+from .selectors import accepted_totp_device, enrolment_device, members_for_activation
 from .services import (
     TokenCheck,
     activation_issue,
@@ -135,6 +135,7 @@ class PasswordLoginView(auth_views.LoginView):
 def _complete_second_factor(request, device, *, event: str) -> None:
     """Mark the session verified with this device and give it a new key."""
     django_otp.login(request, device)
+    mark_device_trust(request, device)
     request.session.cycle_key()
     log_event(event, request=request, user=request.user)
 
@@ -175,7 +176,9 @@ def otp_verify(request):
     next_url = _next_url(request)
     if _is_verified(request.user):
         return redirect(next_url)
-    device = confirmed_totp_device(request.user)
+    # An authenticator that stopped counting (the account's access changed) is not asked
+    # for a code: the setup page tells the user to get a new activation code from their leader.
+    device = accepted_totp_device(request.user)
     if device is None:
         return redirect(_with_next("accounts:otp_setup", next_url))
     form = TokenForm(request.POST) if request.method == "POST" else TokenForm()
@@ -194,7 +197,10 @@ def otp_verify(request):
 # in the session that typed the code).
 ENROLMENT_SESSION_KEY = "btt_enrolment_activation"
 
+ACCESS_CHANGED = _lazy("Din adgang er ændret. Bed din leder om en ny aktiveringskode.")
+
 ACTIVATION_REFUSED = {
+    "access_changed": ACCESS_CHANGED,
     "wrong": _lazy(
         "Aktiveringskoden er forkert. Tjek koden, eller bed din leder eller en administrator "
         "om en ny."
@@ -222,7 +228,7 @@ def otp_setup(request):
     next_url = _next_url(request)
     if _is_verified(request.user):
         return redirect(next_url)
-    if confirmed_totp_device(request.user) is not None:
+    if accepted_totp_device(request.user) is not None:
         return redirect(_with_next("accounts:otp_verify", next_url))
     device = enrolment_device(request.user, request.session.get(ENROLMENT_SESSION_KEY))
     if device is None:
@@ -236,7 +242,13 @@ def otp_setup(request):
             if check.refused == "enrolled":
                 return redirect(_with_next("accounts:otp_verify", next_url))
             form.add_error("code", ACTIVATION_REFUSED[check.refused])
-        return render(request, "accounts/otp_setup_start.html", {"form": form, "next": next_url})
+        context = {
+            "form": form,
+            "next": next_url,
+            "access_changed": access.needs_new_activation(request.user),
+            "access_changed_text": ACCESS_CHANGED,
+        }
+        return render(request, "accounts/otp_setup_start.html", context)
     form = TokenForm(request.POST) if request.method == "POST" else TokenForm()
     if form.is_bound and form.is_valid():
         check = totp_device_confirm(
