@@ -29,7 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
 
 from consent.models import Category
 from consent.rules import shares_q
@@ -129,6 +129,16 @@ def lives_at(resident_id: int, facility_id: int) -> bool:
     return Residence.objects.filter(
         resident_id=resident_id, facility_id=facility_id, moved_out__isnull=True
     ).exists()
+
+
+def current_q() -> Q:
+    """``is_current`` in SQL, for lists: the board's "Ret" and "Følg op" links."""
+    lives_there = Residence.objects.filter(
+        resident_id=OuterRef("resident_id"),
+        facility_id=OuterRef("facility_id"),
+        moved_out__isnull=True,
+    )
+    return Q(course__status=CourseStatus.ACTIVE) & Q(Exists(lives_there))
 
 
 def is_current(entry: BoardEntry) -> bool:
@@ -325,7 +335,11 @@ class EntryPolicy(_Policy):
                 )
                 & _shares_board()
             )
-        return BoardEntry.objects.filter(condition).distinct()
+        return (
+            BoardEntry.objects.filter(condition)
+            .distinct()
+            .annotate(is_current=ExpressionWrapper(current_q(), output_field=BooleanField()))
+        )
 
     def with_details(self, qs):
         return qs.select_related(

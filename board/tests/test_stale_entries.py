@@ -151,3 +151,20 @@ def test_former_team_cannot_answer_a_question_after_the_move(world, client):
     with pytest.raises(PermissionDenied):
         services.question_answer(user=w.team_nurse, question=question, answer="Det gik fint.")
     assert Question.objects.get(pk=question.pk).answered_at is None
+
+
+def test_the_board_offers_no_edit_links_on_a_stale_entry(world, client):
+    """The links follow the policy: a stale entry shows "Tag af tavlen", not "Ret"/"Følg op"."""
+    w = world
+    entry = w.board_entry
+    client.force_login(w.team_nurse)
+    edit_url = f'href="{reverse("board:entry_edit", args=[entry.pk])}"'
+    page = client.get(reverse("board:team", args=[w.team_a.pk])).content.decode()
+    assert edit_url in page
+    course_ended_and_moved_to_b1(w)
+    page = client.get(reverse("board:team", args=[w.team_a.pk])).content.decode()
+    assert edit_url not in page
+    assert f'href="{reverse("board:entry_review", args=[entry.pk])}"' not in page
+    assert f'href="{reverse("board:entry_end", args=[entry.pk])}"' in page
+    history = client.get(reverse("board:history", args=[entry.resident_id])).content.decode()
+    assert edit_url not in history
