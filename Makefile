@@ -12,11 +12,11 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 
-$(VENV)/.installed-run: requirements.txt | $(PY)
-	$(PIP) install --quiet -r requirements.txt
+$(VENV)/.installed-run: requirements.txt requirements-local.txt | $(PY)
+	$(PIP) install --quiet -r requirements-local.txt
 	touch $@
 
-$(VENV)/.installed-test: requirements.txt requirements-test.txt | $(PY)
+$(VENV)/.installed-test: requirements.txt requirements-local.txt requirements-test.txt | $(PY)
 	$(PIP) install --quiet -r requirements-test.txt
 	touch $@
 
@@ -28,17 +28,23 @@ var/secret_key:
 	$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 	chmod 600 $@
 
+# `btt.devdb` runs a command with DATABASE_URL set: the server in DATABASE_URL when it is set,
+# otherwise an embedded PostgreSQL server (from the pinned wheel) with its data in var/postgres,
+# started for the command and stopped when it exits.
+DEVDB := $(PY) -m btt.devdb
+DEMO_ENV = SECRET_KEY=$$(cat var/secret_key) DEBUG=1 ENVIRONMENT_LABEL=Demo
+
 ## Development server with demo data on http://$(HOST):$(PORT)
 run: install var/secret_key
-	SECRET_KEY=$$(cat var/secret_key) DEBUG=1 ENVIRONMENT_LABEL=Demo $(PY) manage.py migrate --no-input
-	SECRET_KEY=$$(cat var/secret_key) DEBUG=1 ENVIRONMENT_LABEL=Demo $(PY) manage.py seed_demo --if-empty
-	SECRET_KEY=$$(cat var/secret_key) DEBUG=1 ENVIRONMENT_LABEL=Demo $(PY) manage.py runserver $(HOST):$(PORT)
+	$(DEMO_ENV) $(DEVDB) sh -c '$(PY) manage.py migrate --no-input && $(PY) manage.py seed_demo --if-empty && exec $(PY) manage.py runserver $(HOST):$(PORT)'
 
-## The whole test suite (SQLite by default; set DATABASE_URL=postgres://... for PostgreSQL)
+## The whole test suite on PostgreSQL (embedded unless DATABASE_URL is set), with the linters
 test: install-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/pytest -n 2 $(PYTEST_ARGS)
+	$(VENV)/bin/lint-imports
+	DATABASE_URL=$${DATABASE_URL:-postgres://localhost/typecheck} $(VENV)/bin/mypy
+	$(DEVDB) $(VENV)/bin/pytest -n 2 $(PYTEST_ARGS)
 
 ## Static security checks: bandit on our code, pip-audit on the pinned requirements
 security: install-test

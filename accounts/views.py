@@ -49,8 +49,8 @@ from .services import (
 
 ACTIVATION_HOURS = int(ACTIVATION_LIFETIME.total_seconds() // 3600)
 
-# Each start-page list shows at most this many rows. Three lists of 25 stay within one
-# audit INSERT even on SQLite (999 parameters / 13 columns = 76 rows).
+# Each start-page list shows at most this many rows; the page's reads are audited in one
+# INSERT whatever the lists hold.
 HOME_LIST_LIMIT = 25
 
 

@@ -158,8 +158,6 @@ def grant_app_role(connection, app_role: str) -> GrantReport:
     Run as the owner of the tables. Raises ``RoleSetupError`` when the set-up would make the
     grants meaningless (superuser, member of the owner, tables owned by someone else).
     """
-    if connection.vendor != "postgresql":
-        raise RoleSetupError("database roles exist on PostgreSQL only")
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
         schema = _one(cursor, "SELECT current_schema()")[0]
         owner = _check_roles(cursor, app_role, schema)

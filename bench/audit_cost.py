@@ -1,6 +1,7 @@
 """What the audit log costs per request: the resident page and a facility list, with the
-audit write on and off, on the database DATABASE_URL names (default: a fresh SQLite file).
+audit write on and off, on the PostgreSQL server DATABASE_URL names (the embedded one without it).
 
+    .venv/bin/python -m btt.devdb .venv/bin/python -m bench.audit_cost
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/btt_bench .venv/bin/python -m bench.audit_cost
 
 It creates the database's tables in a throw-away test database, seeds the small demo set,

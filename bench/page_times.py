@@ -2,7 +2,7 @@
 facility board), and the densest resident's page. Median and 95th percentile over N requests
 through Django's test client (no network), on the database DATABASE_URL names.
 
-    .venv/bin/python -m bench.page_times                       # SQLite
+    .venv/bin/python -m btt.devdb .venv/bin/python -m bench.page_times   # embedded server
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/btt_bench .venv/bin/python -m bench.page_times
     BENCH_SCALE=nation ...                                     # five regions
 """

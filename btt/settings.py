@@ -3,7 +3,8 @@
 Every value that differs between machines comes from an environment variable and is checked
 here: a bad value stops start-up with a message instead of running with a silent default.
 
-- DATABASE_URL   SQLite file by default (var/db.sqlite3); postgres://... in production.
+- DATABASE_URL   postgres://... (required). ``make run`` and ``make test`` set it to an embedded
+                 PostgreSQL server in var/postgres when it is not set (btt/devdb.py).
 - SECRET_KEY     required (``make run`` keeps a generated one in var/secret_key).
 - DEBUG          off unless set; ``make run`` sets it for the development server.
 - ALLOWED_HOSTS  comma-separated; required when DEBUG is off.
@@ -48,13 +49,15 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG el
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG is off.")
 
-_database_url = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}")
-if not _database_url.startswith(("sqlite://", "postgres://", "postgresql://")):
-    raise ImproperlyConfigured("DATABASE_URL must be a sqlite:// or postgres:// URL.")
+_database_url = env_str("DATABASE_URL")
+if not _database_url:
+    raise ImproperlyConfigured(
+        "DATABASE_URL must be set to a postgres:// URL; `python -m btt.devdb <command>` "
+        "(what `make run` and `make test` use) sets it to an embedded PostgreSQL server."
+    )
+if not _database_url.startswith(("postgres://", "postgresql://")):
+    raise ImproperlyConfigured("DATABASE_URL must be a postgres:// URL.")
 DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
 # Two PostgreSQL roles (docs/database-roles.md): DATABASE_URL is the application's role, which
 # may only INSERT and SELECT audit rows; MIGRATION_DATABASE_URL, set only where migrations run,
 # is the owner of the tables in the same database. With it, `manage.py migrate` and
@@ -82,6 +85,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",
     "django.forms",
     "django_otp",
     "django_otp.plugins.otp_totp",

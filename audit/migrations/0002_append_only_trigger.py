@@ -26,13 +26,11 @@ DROP FUNCTION IF EXISTS audit_auditevent_append_only();
 
 
 def forward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(FORWARD, params=None)  # no placeholders: "%" is plpgsql's
+    schema_editor.execute(FORWARD, params=None)  # no placeholders: "%" is plpgsql's
 
 
 def backward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(BACKWARD)
+    schema_editor.execute(BACKWARD)
 
 
 class Migration(migrations.Migration):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from board import services
 from board.models import BoardEntry, BoardEntryChange
@@ -19,14 +19,6 @@ from btt.errors import StaleVersion
 
 THREADS = 8
 LINES = 5
-
-pytestmark = [
-    pytest.mark.postgres_only,
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="row locks and concurrent writers need PostgreSQL",
-    ),
-]
 
 
 def _append_lines(entry_pk: int, user_pk: int, thread: int, barrier, errors, retries) -> None:

@@ -883,8 +883,7 @@ def _count(client, address) -> int:
     audit_inserts = [
         q for q in ctx.captured_queries if 'INSERT INTO "audit_auditevent"' in q["sql"]
     ]
-    if connection.vendor == "postgresql":
-        assert len(audit_inserts) == 1
+    assert len(audit_inserts) == 1
     return len(ctx.captured_queries) - len(audit_inserts)
 
 

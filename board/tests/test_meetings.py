@@ -948,8 +948,6 @@ def _in_threads(n: int, work) -> tuple[list, list[str]]:
     return results, errors
 
 
-@pytest.mark.postgres_only
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent writers")
 @pytest.mark.django_db(transaction=True)
 def test_two_people_start_the_meeting_at_once():
     """Both sides press "Start tavlemøde" at the same moment: one meeting, one clear refusal."""
@@ -968,8 +966,6 @@ def test_two_people_start_the_meeting_at_once():
     assert Meeting.objects.filter(facility=w.facility_a1, status=MeetingStatus.OPEN).count() == 1
 
 
-@pytest.mark.postgres_only
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent writers")
 @pytest.mark.django_db(transaction=True)
 def test_notes_saved_at_once_on_the_same_version_one_wins_the_rest_see_the_conflict():
     from accounts.models import User

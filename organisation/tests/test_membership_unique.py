@@ -11,7 +11,7 @@ import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, connections, transaction
+from django.db import IntegrityError, connections, transaction
 
 from organisation import services
 from organisation.access import principal_for
@@ -160,8 +160,6 @@ def _grant(leader_pk, nurse_pk, team_pk, barrier, results) -> None:
         connections.close_all()
 
 
-@pytest.mark.postgres_only
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent writers need PostgreSQL")
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_grants_of_the_same_role_give_one_membership():
     from tests.personas import build_world
