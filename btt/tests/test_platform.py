@@ -37,6 +37,7 @@ def _settings_error(env_overrides):
 
 
 GOOD_KEY = "x" * 50
+GOOD_DB = "postgres://app@db.example.dk:5432/btt"
 
 
 @pytest.mark.parametrize(
@@ -46,12 +47,22 @@ GOOD_KEY = "x" * 50
         ({"SECRET_KEY": "short"}, "at least 32"),
         ({"SECRET_KEY": GOOD_KEY, "DEBUG": "maybe"}, "DEBUG must be one of"),
         ({"SECRET_KEY": GOOD_KEY}, "ALLOWED_HOSTS must be set"),
+        ({"SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "x"}, "DATABASE_URL must be set"),
         (
             {"SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "x", "DATABASE_URL": "mysql://x/y"},
-            "DATABASE_URL must be",
+            "DATABASE_URL must be a postgres:// URL",
         ),
         (
-            {"SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "x", "SESSION_COOKIE_AGE": "soon"},
+            {"SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "x", "DATABASE_URL": "sqlite:///db"},
+            "DATABASE_URL must be a postgres:// URL",
+        ),
+        (
+            {
+                "SECRET_KEY": GOOD_KEY,
+                "ALLOWED_HOSTS": "x",
+                "DATABASE_URL": GOOD_DB,
+                "SESSION_COOKIE_AGE": "soon",
+            },
             "SESSION_COOKIE_AGE must be an integer",
         ),
     ],
@@ -63,7 +74,9 @@ def test_settings_fail_fast(env, message):
 
 
 def test_settings_start_with_good_values():
-    code, stderr = _settings_error({"SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "btt.example.dk"})
+    code, stderr = _settings_error(
+        {"SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "btt.example.dk", "DATABASE_URL": GOOD_DB}
+    )
     assert code == 0, stderr
 
 
