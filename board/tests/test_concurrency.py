@@ -1,9 +1,8 @@
 """Many people saving the same board entry at once (the weekly meeting, with a laptop on each
 side of the table): every save lands, none overwrites another, versions count every save.
 
-PostgreSQL only: the service locks the row (SELECT ... FOR UPDATE) and refuses a stale
-version; SQLite has neither row locks nor concurrent writers worth the name. Each thread has its
-own database connection, as Django's own select_for_update tests do.
+The service locks the row (SELECT ... FOR UPDATE) and refuses a stale version. Each thread has
+its own database connection, as Django's own select_for_update tests do.
 """
 
 from __future__ import annotations

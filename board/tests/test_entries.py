@@ -875,8 +875,7 @@ def test_board_page_polls_its_rows(world, client):
 
 
 def _count(client, address) -> int:
-    """Queries for one page, less the audit rows' bulk insert: SQLite splits it into batches
-    of about 60 rows (its limit on query parameters), PostgreSQL sends one statement."""
+    """Queries for one page, less the audit rows' bulk insert (one statement, asserted)."""
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(address)
     assert response.status_code == 200
