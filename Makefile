@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test security lint install install-test clean
+.PHONY: run test test-demo-full security lint install install-test clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ test: install-test
 	$(VENV)/bin/lint-imports
 	DATABASE_URL=$${DATABASE_URL:-postgres://localhost/typecheck} $(VENV)/bin/mypy
 	$(DEVDB) $(VENV)/bin/pytest -n 2 $(PYTEST_ARGS)
+
+## The demo generator's tests at full size (one region); CI runs them as a step of their own
+test-demo-full: install-test
+	$(DEVDB) $(VENV)/bin/pytest -n 2 -m demo_full
 
 ## Static security checks: bandit on our code, pip-audit on the pinned requirements
 security: install-test

@@ -28,6 +28,9 @@ Views, the admin and the services ask this module; none re-derives the rule.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -75,7 +78,7 @@ def activated_by_leader_only(user) -> QuerySet[User]:
     return _users(_manageable_q(user) & _opens_resident_data())
 
 
-_CONDITIONS = {}  # filled below: action -> user -> Q
+_CONDITIONS: dict[str, Callable[[Any], Q]] = {}  # filled below: action -> user -> Q
 
 
 def get_for_user(user, pk, *, action: str) -> User:

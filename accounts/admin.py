@@ -9,6 +9,8 @@ themselves (django-otp's admin) are for superusers only: a device added there wi
 would skip the activation code.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
@@ -25,6 +27,9 @@ from .codes import ACTIVATION_LIFETIME
 from .models import User
 from .services import activation_issue, totp_devices_reset
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
@@ -34,7 +39,7 @@ class UserAdmin(DjangoUserAdmin):
     list_display = ["username", "first_name", "last_name", "email", "is_active"]
     actions = ["reset_authenticator", "issue_activation"]
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        *(DjangoUserAdmin.fieldsets or ()),
         (_("Administration"), {"fields": ("region",)}),
     )
     limited_fieldsets = (
@@ -80,8 +85,8 @@ class UserAdmin(DjangoUserAdmin):
             return ("region",)
         return ()
 
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
         if obj is None and not request.user.is_superuser and "region" in form.base_fields:
             form.base_fields["region"].required = True
         return form
@@ -119,7 +124,8 @@ class UserAdmin(DjangoUserAdmin):
     @admin.action(description=_("Udsted aktiveringskode (første autentificeringsapp)"))
     def issue_activation(self, request, queryset):
         """Issue a code for each selected user and show the codes once."""
-        issued, refused = [], []
+        issued: list[tuple[Any, Any]] = []
+        refused: list[tuple[Any, StrOrPromise]] = []
         leader_only = queryset.filter(
             pk__in=access.activated_by_leader_only(request.user).values("pk")
         ).exclude(pk__in=access.activatable(request.user).values("pk"))

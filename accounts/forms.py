@@ -5,7 +5,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from btt.forms import Form
+from lib.forms import Form
 
 from . import codes
 

@@ -16,7 +16,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 from django.utils import timezone
 
-from btt.middleware import current_request_id
+from lib.request_id import current_request_id
 
 logger = logging.getLogger("btt.security")
 

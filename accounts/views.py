@@ -1,5 +1,6 @@
 import datetime
 import logging
+from typing import Any
 from urllib.parse import urlencode
 
 import django_otp
@@ -19,7 +20,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from audit.models import Action
 from audit.services import record_shown
-from btt.forms import call_service
 from courses import access as courses_access
 from courses.selectors import (
     concerns_raised_at_my_facility,
@@ -27,6 +27,7 @@ from courses.selectors import (
     open_concerns,
     visitation_queue,
 )
+from lib.forms import call_service
 from organisation import access as organisation_access
 from residents import access as residents_access
 from residents.selectors import facility_residents
@@ -65,7 +66,7 @@ def home(request):
         user, residents_access.SEARCH
     ):
         return redirect("courses:ward_lookup")
-    context = {
+    context: dict[str, Any] = {
         "team_work": team_work,
         "facility_work": facility_work,
         "issues_activations": may_issue_activations(user),
@@ -85,7 +86,7 @@ def home(request):
     if facility_work:
         facilities = list(residents_access.own_facilities(user))
         context["facilities"] = facilities
-        residents = []
+        residents: list[Any] = []
         for facility in facilities:
             residents.extend(facility_residents(user, facility)[:HOME_LIST_LIMIT])
         context["facility_residents"] = residents
@@ -236,12 +237,12 @@ def otp_setup(request):
         form = ActivationCodeForm(request.POST) if starting else ActivationCodeForm()
         if form.is_bound and form.is_valid():
             check = totp_enrolment_start(user=request.user, code=form.cleaned_data["code"])
-            if check.device is not None:
+            if check.device is not None and check.activation is not None:
                 request.session[ENROLMENT_SESSION_KEY] = check.activation.pk
                 return redirect(_with_next("accounts:otp_setup", next_url))
             if check.refused == "enrolled":
                 return redirect(_with_next("accounts:otp_verify", next_url))
-            form.add_error("code", ACTIVATION_REFUSED[check.refused])
+            form.add_error("code", ACTIVATION_REFUSED[check.refused or ""])
         context = {
             "form": form,
             "next": next_url,
@@ -249,24 +250,24 @@ def otp_setup(request):
             "access_changed_text": ACCESS_CHANGED,
         }
         return render(request, "accounts/otp_setup_start.html", context)
-    form = TokenForm(request.POST) if request.method == "POST" else TokenForm()
-    if form.is_bound and form.is_valid():
-        check = totp_device_confirm(
-            user=request.user, device=device, token=form.cleaned_data["token"]
+    token_form = TokenForm(request.POST) if request.method == "POST" else TokenForm()
+    if token_form.is_bound and token_form.is_valid():
+        confirmation = totp_device_confirm(
+            user=request.user, device=device, token=token_form.cleaned_data["token"]
         )
-        if check.accepted:
+        if confirmation.accepted:
             request.session.pop(ENROLMENT_SESSION_KEY, None)
             _complete_second_factor(request, device, event="second_factor_enrolled")
             messages.success(request, _("Din autentificeringsapp er sat op."))
             return redirect(next_url)
-        _refuse_code(request, form, check, step="enrol")
+        _refuse_code(request, token_form, confirmation, step="enrol")
     secret = totp_secret_base32(device)
     # An SVG data: URI for an <img> (CSP img-src allows data:): no markup of ours to mark safe.
     qr_data_uri = segno.make(device.config_url, error="m").svg_data_uri(
         scale=4, border=4, dark="#000", light="#fff"
     )
     context = {
-        "form": form,
+        "form": token_form,
         "next": next_url,
         "secret_groups": [secret[i : i + 4] for i in range(0, len(secret), 4)],
         "qr_data_uri": qr_data_uri,

@@ -146,7 +146,10 @@ def get_for_user(user, pk: int, *, action: str = VIEW) -> Agreement:
 def signing_party(user, agreement: Agreement) -> str:
     """The party the user signs (edits, terminates) for: 404/403 as ``check``."""
     check(user, SIGN, agreement)
-    return leader_party(user, agreement)
+    party = leader_party(user, agreement)
+    if party is None:  # ``check`` let only a leader of one of the parties through
+        raise PermissionDenied
+    return party
 
 
 # --- create ------------------------------------------------------------------------------------

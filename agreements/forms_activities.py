@@ -4,12 +4,14 @@ so a participant from elsewhere is an invalid choice."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from btt.forms import DateInput, Form
 from courses.forms import UsersChoiceField, facility_members, team_members
+from lib.forms import DateInput, Form
 
 from .models import ActivityKind
 
@@ -38,8 +40,8 @@ class ActivityForm(Form):
             if facility.team_id
             else User.objects.none()
         )
-        self.fields["team_participants"].queryset = team
-        self.fields["facility_participants"].queryset = (
+        cast(forms.ModelChoiceField, self.fields["team_participants"]).queryset = team
+        cast(forms.ModelChoiceField, self.fields["facility_participants"]).queryset = (
             facility_members(facility.pk)
             .exclude(pk__in=team.values("pk"))
             .order_by("first_name", "last_name", "id")

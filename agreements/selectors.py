@@ -1,15 +1,20 @@
-"""Reads of agreements, the "hvem ringer jeg til nu?" answer, and the region overview."""
+"""Reads of agreements, the "hvem ringer jeg til nu?" answer, the agreement facts a facility's
+and a resident's pages show, and the region overview."""
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from courses.models import Course
+from lib.notice import end_of_month
+from organisation.models import Facility
+
 from . import access
-from .models import Agreement, AgreementVersion, Status, in_force_on
+from .models import WEEKDAYS, Agreement, AgreementVersion, Status, in_force_on
 
 LIVE = (Status.DRAFT, Status.SIGNED_ONE, Status.IN_FORCE, Status.RENEGOTIATION, Status.NOTICE)
 
@@ -72,8 +77,6 @@ def who_to_call(version: AgreementVersion | None, now: datetime.datetime) -> Cal
     local = timezone.localtime(now)
     days = set(version.opening_days or [])
     open_now = local.weekday() in days and version.opens_at <= local.time() < version.closes_at
-    from .models import WEEKDAYS
-
     names = dict(WEEKDAYS)
     day_words = ", ".join(str(names[d]) for d in sorted(days))
     hours = f"{day_words} {version.opens_at:%H.%M}–{version.closes_at:%H.%M}"
@@ -87,13 +90,40 @@ def who_to_call(version: AgreementVersion | None, now: datetime.datetime) -> Cal
     )
 
 
+def agreement_facts(facility, now: datetime.datetime | None = None) -> dict:
+    """What a facility's pages show from its agreement in force (a constant number of queries):
+    ``agreement_version`` (or None), ``call_advice`` (or None) and the visit days in words."""
+    if facility is None:
+        return {"agreement_version": None, "call_advice": None, "visit_days_words": ""}
+    now = now or timezone.now()
+    day = timezone.localtime(now).date()
+    # One query: the same answer as live_agreement_for_facility + version_in_force.
+    version = (
+        AgreementVersion.objects.filter(
+            agreement__facility=facility,
+            agreement__status__in=LIVE,
+            in_force_from__lte=day,
+        )
+        .filter(Q(agreement__ends_on__isnull=True) | Q(agreement__ends_on__gte=day))
+        .select_related("agreement__team")
+        .order_by("-agreement__created_at", "-in_force_from")
+        .first()
+    )
+    names = dict(WEEKDAYS)
+    return {
+        "agreement_version": version,
+        "call_advice": who_to_call(version, now),
+        "visit_days_words": ", ".join(
+            str(names[d]) for d in sorted(version.visit_days or []) if d in names
+        )
+        if version
+        else "",
+    }
+
+
 def region_overview(user, *, months: int = 12, today: datetime.date | None = None) -> dict:
     """Per team: each facility's agreement status; implementation coverage (facilities and
     residents in an active course covered by an agreement in force) at each month end."""
-    from courses.models import Course
-    from lib.notice import end_of_month
-    from organisation.models import Facility
-
     teams = list(access.overview_teams(user).order_by("name"))  # 404 for everyone else
     today = today or timezone.localdate()
     facilities = list(

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from audit.models import Action as AuditAction
 from audit.models import Purpose
 from audit.services import record
-from btt.errors import StaleVersion, TransitionError
+from lib.errors import StaleVersion, TransitionError
 from lib.notice import notice_end
 
 from . import access

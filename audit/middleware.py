@@ -6,8 +6,10 @@ carries that resident, so the resident's own log shows the attempt; the answer t
 the same 404 or 403 either way.
 """
 
+from collections.abc import Callable
+
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 
 from .denials import resident_id_of
 from .models import Action
@@ -15,13 +17,13 @@ from .services import record_denied
 
 
 class AuditDenialsMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         return self.get_response(request)
 
-    def process_exception(self, request, exception):
+    def process_exception(self, request: HttpRequest, exception: Exception) -> None:
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return None

@@ -8,13 +8,13 @@ Each row keeps who acted as they were named then (``actor_name``, ``organisation
 ``role``): renaming a user, a team or a facility later does not rewrite the log.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
-
-from organisation.models import Role
 
 
 class Action(models.TextChoices):
@@ -71,12 +71,12 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type} {self.outcome}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise RuntimeError("audit rows are append-only")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise RuntimeError("audit rows are append-only")
 
     @property
@@ -85,13 +85,7 @@ class AuditEvent(models.Model):
         the user's current name, marked as such."""
         if self.actor_name:
             return self.actor_name
-        if self.user_id is None:
+        if self.user is None:
             return ""
         current = self.user.get_full_name() or self.user.get_username()
         return gettext_now("%(name)s (nuværende navn)") % {"name": current}
-
-    @property
-    def role_display(self) -> str:
-        """The stored role codes in the users' words."""
-        labels = dict(Role.choices)
-        return ", ".join(str(labels.get(code, code)) for code in self.role.split(",") if code)

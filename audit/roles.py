@@ -21,11 +21,17 @@ schema names never reach SQL as plain strings.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from psycopg import sql
+
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.backends.utils import CursorWrapper
 
 from .models import AuditEvent
 
@@ -84,14 +90,15 @@ def append_only_tables() -> tuple[str, ...]:
     return tuple(model._meta.db_table for model in APPEND_ONLY_MODELS)
 
 
-def _one(cursor, query, params=()):
+def _one(cursor: CursorWrapper, query: str, params: Sequence[str] = ()) -> Any:
+    """The first row (a tuple), or None."""
     cursor.execute(query, params)
     return cursor.fetchone()
 
 
-def _check_roles(cursor, app_role: str, schema: str) -> str:
+def _check_roles(cursor: CursorWrapper, app_role: str, schema: str) -> str:
     """Refuse set-ups where privileges would not bind the application role."""
-    owner = _one(cursor, "SELECT current_user")[0]
+    owner: str = _one(cursor, "SELECT current_user")[0]
     row = _one(cursor, "SELECT rolsuper FROM pg_roles WHERE rolname = %s", [app_role])
     if row is None:
         raise RoleSetupError(f"role {app_role!r} does not exist")
@@ -137,7 +144,7 @@ def _check_roles(cursor, app_role: str, schema: str) -> str:
     return owner
 
 
-def _sequences_of(cursor, schema: str, table: str) -> list[str]:
+def _sequences_of(cursor: CursorWrapper, schema: str, table: str) -> list[str]:
     cursor.execute(
         """
         SELECT s.relname
@@ -152,14 +159,14 @@ def _sequences_of(cursor, schema: str, table: str) -> list[str]:
     return [r[0] for r in cursor.fetchall()]
 
 
-def grant_app_role(connection, app_role: str) -> GrantReport:
+def grant_app_role(connection: BaseDatabaseWrapper, app_role: str) -> GrantReport:
     """Give ``app_role`` exactly the application's privileges in the connection's schema.
 
     Run as the owner of the tables. Raises ``RoleSetupError`` when the set-up would make the
     grants meaningless (superuser, member of the owner, tables owned by someone else).
     """
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-        schema = _one(cursor, "SELECT current_schema()")[0]
+        schema: str = _one(cursor, "SELECT current_schema()")[0]
         owner = _check_roles(cursor, app_role, schema)
         app = sql.Identifier(app_role)
         nsp = sql.Identifier(schema)
@@ -212,7 +219,7 @@ def grant_app_role(connection, app_role: str) -> GrantReport:
     )
 
 
-def _verify(cursor, app_role: str, schema: str) -> None:
+def _verify(cursor: CursorWrapper, app_role: str, schema: str) -> None:
     """Read the privileges back: the append-only tables must be exactly SELECT and INSERT,
     and the application may not create objects in the schema."""
     for table in append_only_tables():

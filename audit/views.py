@@ -1,22 +1,29 @@
 import csv
 
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from lib.spreadsheet import safe_cell
+from organisation.models import Role
+from residents import log_access as access
 
-from . import access
 from .models import Action
 from .selectors import resident_log
 from .services import record
 
 
+def _role_words(codes: str) -> str:
+    """A row's stored role codes ("team_staff,facility_staff") in the users' words."""
+    labels = dict(Role.choices)
+    return ", ".join(str(labels.get(code, code)) for code in codes.split(",") if code)
+
+
 @require_GET
-def resident_log_page(request, pk: int):
+def resident_log_page(request: HttpRequest, pk: int) -> HttpResponse:
     """ "Hvem har set beboerens oplysninger" for the team leader."""
     resident = access.get_for_user(request.user, pk, action=access.VIEW)
     page = Paginator(resident_log(resident), 100).get_page(request.GET.get("side"))
@@ -25,7 +32,7 @@ def resident_log_page(request, pk: int):
 
 
 @require_GET
-def resident_log_export(request, pk: int):
+def resident_log_export(request: HttpRequest, pk: int) -> HttpResponse:
     """The log as CSV for the resident's access request; staff names can be masked."""
     resident = access.get_for_user(request.user, pk, action=access.EXPORT)
     mask = request.GET.get("skjul_navne") == "1"
@@ -59,7 +66,7 @@ def resident_log_export(request, pk: int):
                 timezone.localtime(row.at).strftime("%d.%m.%Y %H:%M:%S"),
                 name,
                 row.organisation,
-                row.role_display,
+                _role_words(row.role),
                 row.get_action_display(),
                 row.get_purpose_display(),
                 row.get_outcome_display(),

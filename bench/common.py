@@ -4,9 +4,19 @@ from __future__ import annotations
 
 import statistics
 import time
+from typing import TypeVar
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+
+_T = TypeVar("_T")
+
+
+def present(obj: _T | None, what: str) -> _T:
+    """``obj``, which the benchmark needs: stop with a message when the data has none."""
+    if obj is None:
+        raise SystemExit(f"the benchmark data has no {what}")
+    return obj
 
 
 def measure(client, url: str, n: int, warmup: int = 5) -> tuple[float, float, int]:

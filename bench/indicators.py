@@ -1,18 +1,18 @@
 """Server time of the follow-up dashboards over ten years of national-scale history (five
 regions, 25 teams, 350 facilities, 13,500 residents of whom about 7,000 are in course at the
-end, about 1.9 million record entries; indicators/history.py). Median and
+end, about 1.9 million record entries; bench/history.py). Median and
 95th percentile over N requests through Django's test client (no network), on the database
 DATABASE_URL names, and the number of SQL queries of each page.
 
-    .venv/bin/python -m bench.indicators                       # SQLite
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/btt_bench_ind .venv/bin/python -m bench.indicators
     BENCH_N=50 BENCH_RESIDENTS=13500 BENCH_YEARS=10 ...        # the defaults
+    BENCH_KEEPDB=1 ...  # keep the test database: the first run writes the history (some 15
+                        # minutes on two cores), later runs on the same day measure it again
 """
 
 from __future__ import annotations
 
 import os
-import sys
 import time
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "btt.settings_test")
@@ -27,46 +27,63 @@ from django.test.utils import setup_test_environment  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from bench.common import measure as _measure  # noqa: E402
+from bench.common import present  # noqa: E402
 from tests.clients import SignInClient  # noqa: E402
 
 N = int(os.environ.get("BENCH_N", "50"))
+KEEPDB = os.environ.get("BENCH_KEEPDB") == "1"
 
 
 def main() -> None:
     from django.conf import settings
+    from django.utils import timezone
 
-    from indicators.history import Size, generate
+    from bench.history import Size, generate
     from organisation.models import Membership, Region
     from record.models import Entry
 
     setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    old_name = connection.creation.create_test_db(
+        verbosity=0, autoclobber=True, serialize=False, keepdb=KEEPDB
+    )
     try:
         size = Size(
             residents=int(os.environ.get("BENCH_RESIDENTS", str(Size.residents))),
             years=int(os.environ.get("BENCH_YEARS", "10")),
         )
-        started = time.perf_counter()
-        writer = generate(size)
-        print(f"history written in {time.perf_counter() - started:.0f} s:")
-        for label, n in sorted(writer.counts.items()):
-            print(f"  {label}: {n}")
-        if connection.vendor == "postgresql":
+        today = timezone.localdate()
+        if KEEPDB and Region.objects.exists():
+            print("history kept from an earlier run (BENCH_KEEPDB=1)")
+        else:
+            started = time.perf_counter()
+            writer = generate(size, today=today)
+            print(f"history written in {time.perf_counter() - started:.0f} s:")
+            for label, n in sorted(writer.counts.items()):
+                print(f"  {label}: {n}")
             # as autovacuum leaves a table in use: statistics, visibility map, hint bits
             with connection.cursor() as cursor:
                 cursor.execute("VACUUM ANALYZE")
         settings.DEBUG = False
-        region = (
-            Region.objects.annotate(n=Count("teams__facilities__residences")).order_by("-n").first()
+        region = present(
+            Region.objects.annotate(n=Count("teams__facilities__residences"))
+            .order_by("-n")
+            .first(),
+            "region",
         )
-        team = region.teams.annotate(n=Count("courses")).order_by("-n").first()
-        facility = team.facilities.annotate(n=Count("residences")).order_by("-n").first()
+        team = present(region.teams.annotate(n=Count("courses")).order_by("-n").first(), "team")
+        facility = present(
+            team.facilities.annotate(n=Count("residences")).order_by("-n").first(), "facility"
+        )
         entries = Entry.objects.filter(team__region=region).count()
-        planner = Membership.objects.filter(region=region, role="region_admin").first().user
-        leader = Membership.objects.filter(team=team, role="team_leader").first().user
+        planner = present(
+            Membership.objects.filter(region=region, role="region_admin").first(), "planner"
+        ).user
+        leader = present(
+            Membership.objects.filter(team=team, role="team_leader").first(), "team leader"
+        ).user
         print(f"database: {connection.vendor}; {N} requests per page")
         print(f"region: {region.name}, {entries} record entries over {size.years} years")
-        first = writer.start.isoformat()
+        first = today.replace(year=today.year - size.years).isoformat()  # the history's start
         region_url = reverse("indicators:region", args=[region.pk])
         pages = [
             (planner, "region dashboard (default: 12 quarters)", region_url),
@@ -98,8 +115,8 @@ def main() -> None:
             median, p95, queries = _measure(client, url, N, warmup=3)
             print(f"{label}: median {median:.1f} ms, p95 {p95:.1f} ms, {queries} queries")
     finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+        connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=KEEPDB)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

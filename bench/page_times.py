@@ -10,7 +10,6 @@ through Django's test client (no network), on the database DATABASE_URL names.
 from __future__ import annotations
 
 import os
-import sys
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "btt.settings_test")
 
@@ -25,6 +24,7 @@ from django.test.utils import setup_test_environment  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from bench.common import measure as _measure  # noqa: E402
+from bench.common import present  # noqa: E402
 from tests.clients import SignInClient  # noqa: E402
 
 N = int(os.environ.get("BENCH_N", "100"))
@@ -46,7 +46,7 @@ def main() -> None:
             stdout=open(os.devnull, "w"),  # noqa: SIM115
         )
         settings.DEBUG = False
-        team = (
+        team = present(
             Team.objects.annotate(
                 n=Count(
                     "facilities__board_entries",
@@ -54,16 +54,17 @@ def main() -> None:
                 )
             )
             .order_by("-n")
-            .first()
+            .first(),
+            "team",
         )
         entries = BoardEntry.objects.filter(team=team, status="active")
-        facility_id = (
-            entries.values("facility_id")
-            .annotate(n=Count("id"))
-            .order_by("-n")
-            .first()["facility_id"]
-        )
-        nurse = Membership.objects.filter(team=team, profession="nurse").first().user
+        facility_id = present(
+            entries.values("facility_id").annotate(n=Count("id")).order_by("-n").first(),
+            "board entry",
+        )["facility_id"]
+        nurse = present(
+            Membership.objects.filter(team=team, profession="nurse").first(), "nurse"
+        ).user
         client = SignInClient()
         client.force_login(nurse)
         print(f"database: {connection.vendor}; {N} requests per page")
@@ -81,4 +82,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -1,9 +1,9 @@
 """Server time of a resident's timeline (record:timeline) on the demo data: the first page and
 the oldest full page of the resident with the most course-record entries, requested N times
 by a member of the resident's team through Django's test client (no network). Prints median
-and 95th percentile and the number of SQL queries, on the database DATABASE_URL names.
+and 95th percentile and the number of SQL queries, on the PostgreSQL database DATABASE_URL
+names (the bench seeds and drops a test database beside it, ``test_<name>``).
 
-    .venv/bin/python -m bench.timeline                        # SQLite
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/btt_bench .venv/bin/python -m bench.timeline
     BENCH_N=200 BENCH_SCALE=region ...
 
@@ -19,7 +19,6 @@ import datetime
 import os
 import random
 import statistics
-import sys
 import time
 
 N = int(os.environ.get("BENCH_N", "100"))
@@ -244,9 +243,7 @@ def dense_history(
                 updated_at=_aware(occurred, 10),
             )
         )
-    entries = Entry.objects.bulk_create(entries, batch_size=500)
-    if any(e.pk is None for e in entries):  # pragma: no cover - a backend without RETURNING
-        entries = list(Entry.objects.filter(resident=resident).exclude(versions__isnull=False))
+    entries = Entry.objects.bulk_create(entries, batch_size=500)  # PostgreSQL returns the ids
     EntryVersion.objects.bulk_create(
         [
             EntryVersion(
@@ -441,6 +438,7 @@ def main() -> None:
     from django.test.utils import setup_test_environment
     from django.urls import reverse
 
+    from bench.common import present
     from courses.models import Course, CourseStatus
     from organisation.models import Membership
     from record.models import Entry
@@ -467,11 +465,12 @@ def main() -> None:
         if densest is None:
             raise SystemExit("the demo has no resident in an active course")
         course = Course.objects.get(resident=densest, status=CourseStatus.ACTIVE)
-        nurse = (
+        nurse = present(
             Membership.objects.filter(team=course.team, profession="nurse", is_active=True)
             .select_related("user")
             .first()
-            or Membership.objects.filter(team=course.team, is_active=True).first()
+            or Membership.objects.filter(team=course.team, is_active=True).first(),
+            "team member",
         ).user
         if densest.n < DENSE_MIN:
             housing = (
@@ -511,4 +510,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -41,9 +41,11 @@ from organisation.access import (
     TEAM_MEMBER,
     can_facility,
     can_team,
+    found,
     principal_for,
     require,
 )
+from organisation.models import Facility
 from residents.models import Residence
 
 from . import columns
@@ -78,9 +80,7 @@ def sector(user, facility) -> str | None:
 
 def facility_board_sector(user, facility) -> str:
     """For the facility's board, questions and meetings pages: the sector, or 404."""
-    found = sector(user, facility)
-    require(found is not None)
-    return found
+    return found(sector(user, facility))
 
 
 def require_sector(user, facility) -> str:
@@ -173,7 +173,7 @@ class Placement:
     sector for its facility, the active entry the user can see (if any), and whether the
     resident's consent lets housing staff see the board."""
 
-    course: object | None
+    course: Course | None
     sector: str | None
     active_entry: BoardEntry | None
     board_shared: bool
@@ -224,7 +224,7 @@ def placement_for(user, resident) -> Placement:
     return Placement(course, found, active, shared)
 
 
-def ask_sector(user, resident) -> tuple[object | None, str | None]:
+def ask_sector(user, resident) -> tuple[Facility | None, str | None]:
     """(the facility the resident lives at, the user's sector there) for leaving a question or
     an update about the resident; the sector is None where the user may not."""
     residence = next(iter(getattr(resident, "current_residences", None) or []), None)
@@ -365,7 +365,7 @@ class EntryPolicy(_Policy):
         team_ids = principal_for(user).team_ids
         others = [e for e in entries if e.team_id not in team_ids]
         shared = shared_categories_bulk(others)
-        result = dict.fromkeys((e.pk for e in entries), frozenset())
+        result: dict[int, frozenset[str]] = dict.fromkeys((e.pk for e in entries), frozenset())
         for entry in others:
             result[entry.pk] = columns.withheld(shared.get(entry.pk, frozenset()))
         return result

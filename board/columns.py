@@ -14,12 +14,15 @@ forgotten by the pages or the access rules.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import models
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from consent.models import Category
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class Sector(models.TextChoices):
@@ -35,7 +38,7 @@ BOTH = "both"  # a shared column: both sectors write it
 @dataclass(frozen=True)
 class Column:
     key: str
-    label: str | Promise
+    label: StrOrPromise
     # Who writes it: Sector.TEAM, Sector.FACILITY, BOTH; None for what no form writes (the
     # resident's name, the team's contacts from the course, the date put on the board).
     writer: str | None = None
@@ -52,7 +55,7 @@ class Column:
     detail: bool = True
     team_board_only: bool = False  # the team board shows which facility; a facility's does not
     sort: str = ""  # the board's ?sort= value for this column's header
-    help_text: str | Promise = ""
+    help_text: StrOrPromise = ""
     # May another page hand over a starting value for it (``board.prefill``)?
     prefill: bool = False
 
@@ -199,7 +202,7 @@ def withheld(categories) -> frozenset[str]:
     return frozenset(key for key, category in CATEGORY.items() if category not in categories)
 
 
-def label(key: str) -> str | Promise:
+def label(key: str) -> StrOrPromise:
     column = BY_KEY.get(key)
     return column.label if column is not None else key
 

@@ -1,12 +1,14 @@
 """Forms for the boards, their entries and the questions between meetings.
 
 An entry form offers only the columns the user's sector may write (and, for housing staff, only
-those the resident's consent lets them see); anything else posted is refused by ``btt.forms.Form``
+those the resident's consent lets them see); anything else posted is refused by ``lib.forms.Form``
 and changes nothing. Board query strings are validated with plain forms: a bad value is ignored
 and named in a message, never an error page.
 """
 
 from __future__ import annotations
+
+from typing import Any, cast
 
 from django import forms
 from django.db import models
@@ -15,8 +17,8 @@ from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from btt.forms import DateInput, Form
 from courses.forms import UserChoiceField
+from lib.forms import DateInput, Form, hide_optional
 from organisation.access import facility_members, team_members
 from organisation.models import Facility
 
@@ -28,7 +30,7 @@ COLUMN_LABELS = {c.key: c.label for c in columns.COLUMNS}
 
 
 def _max_length(name: str) -> int:
-    return BoardEntry._meta.get_field(name).max_length or 5000
+    return getattr(BoardEntry._meta.get_field(name), "max_length", None) or 5000
 
 
 class TextAreaField(forms.CharField):
@@ -197,8 +199,7 @@ class BoardViewForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for f in self.fields.values():
-            f.show_optional = False  # every filter is optional; saying so adds only noise
+        hide_optional(*self.fields.values())  # every filter is optional; saying so is noise
 
     def options(self) -> tuple[bool, str, list[str]]:
         """(compact, sort, what was ignored) from whatever was valid."""
@@ -216,7 +217,7 @@ class BoardViewForm(forms.Form):
 class TeamBoardFilterForm(BoardViewForm):
     """The team board's filters: facility, contact person (team or housing), criterion."""
 
-    facility = forms.ModelChoiceField(
+    facility: forms.ModelChoiceField[Facility] = forms.ModelChoiceField(
         label=_("Botilbud"), queryset=None, required=False, empty_label=_("Alle botilbud")
     )
     contact = UserChoiceField(
@@ -236,14 +237,13 @@ class TeamBoardFilterForm(BoardViewForm):
 
     def __init__(self, *args, team, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["sort"].choices = [
-            ("facility", _("Botilbud og navn")),
-            *self.fields["sort"].choices[1:],
-        ]
+        sort = cast(forms.ChoiceField, self.fields["sort"])
+        choices = cast("list[tuple[str, Any]]", sort.choices)  # normalised by Django
+        sort.choices = [("facility", _("Botilbud og navn")), *choices[1:]]
         facilities = Facility.objects.filter(team=team)
-        self.fields["facility"].queryset = facilities.order_by("name")
+        cast(forms.ModelChoiceField, self.fields["facility"]).queryset = facilities.order_by("name")
         # the team's staff and the housing staff of the facilities it serves
-        self.fields["contact"].queryset = (
+        cast(forms.ModelChoiceField, self.fields["contact"]).queryset = (
             team_members(team.pk) | facility_members(facilities.values("pk"))
         ).order_by("first_name", "last_name", "pk")
 

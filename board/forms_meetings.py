@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from btt.forms import DateInput, Form
 from courses.forms import UsersChoiceField, facility_members, team_members
+from lib.forms import DateInput, Form, hide_optional
 
 from .models import MeetingSchedule
 
@@ -37,7 +39,10 @@ class ScheduleForm(Form):
     weekday = forms.TypedChoiceField(
         label=_("Ugedag"),
         coerce=int,
-        choices=[("", _("Vælg ugedag")), *MeetingSchedule._meta.get_field("weekday").choices],
+        choices=[
+            ("", _("Vælg ugedag")),
+            *(MeetingSchedule._meta.get_field("weekday").choices or ()),
+        ],
     )
     starts_at = forms.TimeField(label=_("Tidspunkt"), widget=TimeInput)
     minutes_per_resident = forms.IntegerField(
@@ -70,8 +75,7 @@ class ItemForm(Form):
 
 
 # A note is what meetings usually produce; "(valgfri)" beside it would only be noise.
-ItemForm.base_fields["note"].show_optional = False
-ItemForm.base_fields["decisions"].show_optional = False
+hide_optional(ItemForm.base_fields["note"], ItemForm.base_fields["decisions"])
 
 
 class ActionForm(Form):
@@ -99,7 +103,7 @@ class ActionForm(Form):
         def options(users):
             return [(str(u.pk), u.get_full_name() or u.username) for u in users]
 
-        self.fields["owner"].choices = [
+        cast(forms.ChoiceField, self.fields["owner"]).choices = [
             ("", _("Vælg ansvarlig")),
             (_("Botilbudsteam"), options(team)),
             (_("Botilbud"), options(facility)),
@@ -130,14 +134,13 @@ class AttendanceForm(Form):
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
         team = team_members(meeting.team_id).order_by("first_name", "last_name", "id")
-        self.fields["team"].queryset = team
-        self.fields["facility"].queryset = (
+        cast(forms.ModelChoiceField, self.fields["team"]).queryset = team
+        cast(forms.ModelChoiceField, self.fields["facility"]).queryset = (
             facility_members(meeting.facility_id)
             .exclude(pk__in=team.values("pk"))
             .order_by("first_name", "last_name", "id")
         )
-        for name in ("team", "facility"):
-            self.fields[name].show_optional = False
+        hide_optional(self.fields["team"], self.fields["facility"])
 
     def users(self) -> list:
         return [*self.cleaned_data["team"], *self.cleaned_data["facility"]]

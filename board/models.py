@@ -22,12 +22,10 @@ from residents.models import Resident
 
 from . import columns
 from .columns import CATEGORY as FIELD_CATEGORY  # noqa: F401 - re-exported
-from .columns import (  # noqa: F401 - re-exported: the column lists live in board.columns
-    FACILITY_FIELDS,
-    SHARED_FIELDS,
-    TEAM_FIELDS,
-    Sector,
-)
+from .columns import FACILITY_FIELDS as FACILITY_FIELDS  # re-exported: they live in columns
+from .columns import SHARED_FIELDS as SHARED_FIELDS
+from .columns import TEAM_FIELDS as TEAM_FIELDS
+from .columns import Sector as Sector
 
 
 class BoardCriterion(models.TextChoices):
@@ -113,6 +111,9 @@ class BoardEntry(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+
+    # not a field: the columns the viewer may not see (``board.access``'s redaction)
+    withheld: frozenset[str]
 
     class Meta:
         ordering = ["placed_on", "id"]
@@ -285,6 +286,12 @@ class AgendaItem(models.Model):
     discussed = models.BooleanField(default=False)
     version = models.PositiveIntegerField(default=1)
 
+    # not fields: set by ``board.access`` and ``board.selectors`` for the meeting pages
+    shared: bool
+    minute_actions: list[Action]
+    minute_questions: list[Question]
+    ended_at_meeting: bool
+
     class Meta:
         ordering = ["meeting", "position", "id"]
         constraints = [
@@ -324,6 +331,9 @@ class Action(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+
+    # not a field: set by ``record.visit_day`` for its template
+    overdue: bool
 
     class Meta:
         ordering = ["due_on", "id"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -76,9 +77,9 @@ def board_entries(user, *, team_ids=None, facility_ids=None, flt: BoardFilter | 
         qs = qs.filter(
             Q(course__team_contacts=flt.contact_id) | Q(housing_contact_id=flt.contact_id)
         )
+    if flt.criterion:  # JSONB containment: ``criteria @> '["code"]'``, one whole code
+        qs = qs.filter(criteria__contains=[flt.criterion])
     entries = list(_with_details(qs))
-    if flt.criterion:
-        entries = [e for e in entries if flt.criterion in e.criteria]
     entries.sort(key=SORTS.get(flt.sort, SORTS["facility"]))
     return redact(user, entries)
 
@@ -105,7 +106,7 @@ def entry_history(user, resident) -> list[BoardEntry]:
         )
         .order_by("-placed_on", "-id")
     )
-    entries = redact(user, _with_details(qs))
+    entries: list[Any] = redact(user, _with_details(qs))  # with the prefetched change_list
     for entry in entries:
         # the history of a withheld column would show its text: leave those rows out
         entry.change_list = [c for c in entry.change_list if c.field not in entry.withheld]
@@ -251,6 +252,7 @@ def meeting_minutes(user, meeting: Meeting) -> dict:
     )
     by_resident = {item.resident_id: item for item in items}
     last_day = timezone.localdate(end)
+    item: AgendaItem | None
     for item in items:
         item.minute_actions, item.minute_questions = [], []
         # taken off the board while the meeting was open (the afslutning is a board column)
@@ -262,7 +264,7 @@ def meeting_minutes(user, meeting: Meeting) -> dict:
         item = by_resident.get(action.resident_id)
         if item is not None and (item.shared or action.owner_sector == Sector.FACILITY):
             item.minute_actions.append(action)
-    other_questions = []
+    other_questions: list[Question] = []
     for question in questions:
         item = by_resident.get(question.resident_id)
         (item.minute_questions if item is not None else other_questions).append(question)

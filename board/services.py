@@ -23,9 +23,12 @@ from django.utils.translation import gettext_lazy
 
 from audit.models import Action as AuditAction
 from audit.services import record
-from btt.errors import StaleVersion, TransitionError
+from consent.models import Consent, ConsentKind
+from consent.selectors import active_q
 from courses.models import Course, CourseStatus
+from lib.errors import StaleVersion, TransitionError
 from record.kinds import Kind
+from record.selectors import facility_events_since
 from residents.selectors import get_resident_for_user
 
 from . import access, columns
@@ -108,7 +111,7 @@ def _check_housing_contact(facility, user) -> None:
         raise ValidationError({"housing_contact": _("Vælg en medarbejder fra botilbuddet.")})
 
 
-def _check_columns(user, sector: str, resident, changes: dict, *, creating: bool) -> None:
+def _check_columns(user, sector: str | None, resident, changes: dict, *, creating: bool) -> None:
     """Only the sector's columns (ValidationError, nothing saved), and for housing staff only
     those the resident's consent lets them see (PermissionDenied)."""
     unknown = set(changes) - columns.editable(sector)
@@ -490,10 +493,6 @@ def build_agenda(
     """(resident id, reasons, entry) in agenda order: new on the board, admitted or discharged
     and other events since the last meeting, reviews due, questions, open actions, expiring
     consents, then the rest of the board."""
-    from consent.models import Consent, ConsentKind
-    from consent.selectors import active_q
-    from record.selectors import facility_events_since
-
     last = _last_closed(facility)
     since = last.held_on if last else datetime.date.min
     entries = list(
@@ -546,7 +545,7 @@ def build_agenda(
     )
     for rid in expiring:
         reasons[rid].append(AgendaReason.CONSENT_EXPIRING)
-    order = [
+    order: list[str] = [
         AgendaReason.NEW,
         AgendaReason.ADMISSION,
         AgendaReason.EVENT,
@@ -733,7 +732,7 @@ def action_create(*, user, item: AgendaItem, text: str, owner, due_on: datetime.
         facility=meeting.facility,
         text=text,
         owner=owner,
-        owner_sector=owner_sector,
+        owner_sector=owner_sector or "",  # None was refused above
         due_on=due_on,
         created_by=user,
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.urls import reverse
 from django.utils.functional import Promise
@@ -28,6 +29,9 @@ from organisation import access as organisation_access
 from record import access as record_access
 from residents import access as residents_access
 
+if TYPE_CHECKING:
+    from organisation.access import AnyUser
+
 
 @dataclass(frozen=True)
 class Link:
@@ -43,14 +47,14 @@ class Item:
 
     url_name: str
     label: Promise
-    allowed: Callable[[object], bool]
+    allowed: Callable[[AnyUser], bool]
 
     def link(self, user) -> Link | None:
         return Link(self.label, reverse(self.url_name)) if self.allowed(user) else None
 
 
 # The board link opens the first of the user's teams' boards, else their facility's board.
-BOARD_URLS = {Sector.TEAM: "board:team", Sector.FACILITY: "board:facility"}
+BOARD_URLS: dict[str, str] = {Sector.TEAM: "board:team", Sector.FACILITY: "board:facility"}
 
 
 @dataclass(frozen=True)

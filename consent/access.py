@@ -32,14 +32,21 @@ Withdraw (must be as easy as giving)
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
-from organisation.access import FACILITY_ACT, can_facility, principal_for, require
-from residents.models import Residence
+from courses.models import Concern, ConcernStatus, Course, CourseStatus, Referral, ReferralStatus
+from organisation.access import FACILITY_ACT, can_facility, found, principal_for, require
+from organisation.models import Facility
+from residents.models import Residence, Resident
+from residents.selectors import is_team_resident, residents_visible_to, team_residents
 
 from .models import Consent, ConsentKind, Direction
+
+if TYPE_CHECKING:
+    from organisation.access import AnyUser
 
 VIEW = "view"
 WITHDRAW = "withdraw"
@@ -50,7 +57,7 @@ FACILITY_KINDS = (ConsentKind.SHARING,)
 FACILITY_DIRECTIONS = (Direction.FACILITY_TO_TEAM,)
 
 
-def current_facility_id(resident) -> int | None:
+def current_facility_id(resident: Resident) -> int | None:
     """The facility the resident lives at now (uses prefetched ``current_residences``)."""
     current = getattr(resident, "current_residences", None)
     if current is not None:
@@ -59,25 +66,14 @@ def current_facility_id(resident) -> int | None:
     return row.facility_id if row else None
 
 
-def _is_team_resident(user, resident) -> bool:
+def _is_team_resident(user: AnyUser, resident: Resident) -> bool:
     """Reading: the resident has (or had) a course, referral or concern in the user's team."""
-    from residents.selectors import is_team_resident
-
     return is_team_resident(user, resident)
 
 
-def team_acts_for(user, resident) -> bool:
+def team_acts_for(user: AnyUser, resident: Resident) -> bool:
     """Writing: one of the user's teams acts for the resident now (module docstring): it has
     the resident's active course, a referral pending visitation or an open concern."""
-    from courses.models import (
-        Concern,
-        ConcernStatus,
-        Course,
-        CourseStatus,
-        Referral,
-        ReferralStatus,
-    )
-
     team_ids = principal_for(user).team_ids
     if not team_ids:
         return False
@@ -92,10 +88,8 @@ def team_acts_for(user, resident) -> bool:
 # --- see ------------------------------------------------------------------------------------
 
 
-def visible(user) -> QuerySet[Consent]:
+def visible(user: AnyUser) -> QuerySet[Consent]:
     """The consents this user may see."""
-    from residents.selectors import residents_visible_to, team_residents
-
     principal = principal_for(user)
     condition = Q()
     if principal.team_ids or principal.emergency_resident_ids:
@@ -110,13 +104,13 @@ def visible(user) -> QuerySet[Consent]:
     return Consent.objects.filter(condition)
 
 
-def may_list_expiring(user) -> bool:
+def may_list_expiring(user: AnyUser) -> bool:
     """The "Samtykker der udløber" page (consents of the team's residents that lapse soon): team
     staff."""
     return principal_for(user).is_team_staff
 
 
-def limited_by_consent(user, resident) -> bool:
+def limited_by_consent(user: AnyUser, resident: Resident) -> bool:
     """Does the user see the team's information about this resident only as far as a consent
     shares it? Everyone but the resident's team and an emergency access (who see all of it);
     ``consent.selectors.shared_categories`` says which kinds are shared."""
@@ -125,22 +119,21 @@ def limited_by_consent(user, resident) -> bool:
     return not _is_team_resident(user, resident)
 
 
-def get_for_user(user, pk: int, *, action: str = VIEW) -> Consent:
+def get_for_user(user: AnyUser, pk: int, *, action: str = VIEW) -> Consent:
     """404 unless the user may see the consent; 403 if they may see it but not do ``action``."""
-    consent = (
+    consent = found(
         visible(user)
         .select_related("resident", "facility")
         .prefetch_related("scopes")
         .filter(pk=pk)
         .first()
     )
-    require(consent is not None)
     if action != VIEW and not can(user, action, consent):
         raise PermissionDenied
     return consent
 
 
-def can(user, action: str, consent: Consent) -> bool:
+def can(user: AnyUser, action: str, consent: Consent) -> bool:
     """For templates and menus: may the user do ``action`` to this consent?"""
     if action == VIEW:
         return visible(user).filter(pk=consent.pk).exists()
@@ -181,17 +174,15 @@ class Recordable:
 NOTHING = Recordable()
 
 
-def recordable(user, resident) -> Recordable:
+def recordable(user: AnyUser, resident: Resident) -> Recordable:
     """The team that acts for the resident now: everything. Housing staff where the resident
     lives now: sharing from the facility to the team. Anyone else (emergency access included):
     nothing."""
     principal = principal_for(user)
     facility_id = current_facility_id(resident)
     if principal.team_ids and team_acts_for(user, resident):
-        offered = frozenset()
+        offered: frozenset[int] = frozenset()
         if facility_id is not None:
-            from organisation.models import Facility
-
             facility = Facility.objects.filter(pk=facility_id).first()
             if facility is not None and can_facility(principal, FACILITY_ACT, facility):
                 offered = frozenset({facility_id})
@@ -210,17 +201,22 @@ def recordable(user, resident) -> Recordable:
     return NOTHING
 
 
-def may_record(user, resident) -> bool:
+def may_record(user: AnyUser, resident: Resident) -> bool:
     """May the user record anything at all about this resident (the ledger's button)?"""
     return bool(recordable(user, resident))
 
 
-def check_record(user, resident, *, kind: str, direction: str = "", facility=None) -> None:
+def check_record(
+    user: AnyUser,
+    resident: Resident,
+    *,
+    kind: str,
+    direction: str = "",
+    facility: Facility | None = None,
+) -> None:
     """Raise unless the user may record this consent: Http404 when they may not see the
     resident, PermissionDenied when they may see but not record it. A blank direction or
     facility is left to the service's validation (it asks the user to choose one)."""
-    from residents.selectors import residents_visible_to
-
     require(residents_visible_to(user).filter(pk=resident.pk).exists())
     allowed = recordable(user, resident)
     if kind not in allowed.kinds:

@@ -1,9 +1,14 @@
+from __future__ import annotations
+
+from typing import Any, cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from btt.forms import DateInput, Form
+from lib.forms import DateInput, Form, hide_optional
 from organisation.models import Facility
 
+from .access import Recordable
 from .models import Category, ConsentForm, ConsentKind, Direction, GivenBy, LegalBasis
 
 
@@ -55,15 +60,18 @@ class ConsentRecordForm(Form):
         ),
     )
 
-    def __init__(self, *args, allowed, **kwargs):
+    def __init__(self, *args: Any, allowed: Recordable, **kwargs: Any) -> None:
         """``allowed``: what this user may record about the resident
         (``consent.access.recordable``); the form offers exactly that and nothing else."""
         super().__init__(*args, **kwargs)
-        self.fields["facility"].queryset = Facility.objects.filter(pk__in=allowed.facility_ids)
-        kinds = self.fields["kind"]
-        kinds.choices = [c for c in ConsentKind.choices if c[0] in allowed.kinds]
-        directions = self.fields["direction"]
-        directions.choices = [c for c in Direction.choices if c[0] in allowed.directions]
+        facilities = cast("forms.ModelChoiceField[Facility]", self.fields["facility"])
+        facilities.queryset = Facility.objects.filter(pk__in=allowed.facility_ids)
+        kinds = cast(forms.ChoiceField, self.fields["kind"])
+        kind_choices = [c for c in ConsentKind.choices if c[0] in allowed.kinds]
+        kinds.choices = kind_choices
+        directions = cast(forms.ChoiceField, self.fields["direction"])
+        direction_choices = [c for c in Direction.choices if c[0] in allowed.directions]
+        directions.choices = direction_choices
         if not allowed.by_team:
             kinds.error_messages["invalid_choice"] = _(
                 "Botilbuddets personale kan kun registrere samtykke til det, botilbuddet "
@@ -78,11 +86,22 @@ class ConsentRecordForm(Form):
             directions.help_text = _(
                 "Samtykke til at dele teamets oplysninger med botilbuddet registreres af teamet."
             )
-        for name, field in (("kind", kinds), ("direction", directions)):
-            if len(field.choices) == 1:
-                self.initial.setdefault(name, field.choices[0][0])
-        for name in ("facility", "direction", "categories", "purpose", "legal_basis", "relatives"):
-            self.fields[name].show_optional = False  # required depending on the type
+        for name, choices in (("kind", kind_choices), ("direction", direction_choices)):
+            if len(choices) == 1:
+                self.initial.setdefault(name, choices[0][0])
+        hide_optional(  # required depending on the type
+            *(
+                self.fields[name]
+                for name in (
+                    "facility",
+                    "direction",
+                    "categories",
+                    "purpose",
+                    "legal_basis",
+                    "relatives",
+                )
+            )
+        )
 
 
 class WithdrawForm(Form):

@@ -105,6 +105,8 @@ class Consent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
     withdrawal_note = models.TextField(_("note om tilbagetrækning"), max_length=2000, blank=True)
+    # not a field: set by ``consent.views.ledger`` for its template
+    can_withdraw: bool
 
     class Meta:
         ordering = ["-given_on", "-id"]

@@ -25,8 +25,10 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.expressions import Combinable
 from django.utils import timezone
 
 from .models import TO_FACILITY, ConsentKind, ConsentScope
@@ -137,17 +139,21 @@ def load_ledgers(resident_ids: Iterable[int]) -> dict[int, list[LedgerRow]]:
 # --- the SQL form ----------------------------------------------------------------------------
 
 
-def _ref(value):
+# An outer query's column by name, or a value: an id or an expression.
+_Column = str | int | Combinable
+
+
+def _ref(value: _Column) -> Any:  # int | Combinable, as the plugin's lookups take either one
     """A string names a column of the outer query; anything else (an int, an expression) is
     used as it is."""
     return OuterRef(value) if isinstance(value, str) else value
 
 
 def shares_q(
-    category,
+    category: str | Combinable,
     *,
-    facility="facility_id",
-    resident="resident_id",
+    facility: _Column | None = "facility_id",
+    resident: _Column = "resident_id",
     day: datetime.date | None = None,
 ) -> Q:
     """``visible_categories`` in SQL: true on the outer rows whose facility may see
@@ -161,13 +167,13 @@ def shares_q(
     scopes = ConsentScope.objects.filter(
         consent__resident_id=_ref(resident), category=category
     ).filter(active_q(day, prefix="consent__"))
-    facility = _ref(facility)
+    facility_ref = _ref(facility)
     granted = scopes.filter(
         consent__kind=ConsentKind.SHARING,
         consent__direction__in=TO_FACILITY,
-        consent__facility_id=facility,
+        consent__facility_id=facility_ref,
     )
     refused = scopes.filter(consent__kind=ConsentKind.REFUSAL).filter(
-        Q(consent__facility__isnull=True) | Q(consent__facility_id=facility)
+        Q(consent__facility__isnull=True) | Q(consent__facility_id=facility_ref)
     )
     return Q(Exists(granted)) & ~Q(Exists(refused))

@@ -7,15 +7,22 @@ who may see, record and withdraw consents in ``consent.access``. This module app
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from organisation.access import principal_for
+from residents.selectors import is_team_resident, team_residents
 
 from . import access
 from .models import ALL_CATEGORIES, Consent
 from .rules import active_q, load_ledgers, visible_categories
+
+if TYPE_CHECKING:
+    from organisation.access import AnyUser
+    from residents.models import Resident
 
 __all__ = [
     "EXPIRY_NOTICE_DAYS",
@@ -29,7 +36,18 @@ __all__ = [
 EXPIRY_NOTICE_DAYS = 30
 
 
-def shared_categories(user, resident) -> frozenset[str]:
+class SharedRow(Protocol):
+    """A row about a resident at a facility (a board entry, an agenda item)."""
+
+    @property
+    def pk(self) -> Any: ...
+    @property
+    def resident_id(self) -> int: ...
+    @property
+    def facility_id(self) -> int | None: ...
+
+
+def shared_categories(user: AnyUser, resident: Resident) -> frozenset[str]:
     """The kinds of the team's information this user may see about this resident.
 
     Team staff (and emergency access): everything. Housing staff at the resident's current
@@ -37,8 +55,6 @@ def shared_categories(user, resident) -> frozenset[str]:
     nothing. Read on every request, never cached, so a withdrawal, expiry or refusal takes
     effect on the next request.
     """
-    from residents.selectors import is_team_resident
-
     principal = principal_for(user)
     if is_team_resident(user, resident) or resident.pk in principal.emergency_resident_ids:
         return ALL_CATEGORIES
@@ -48,7 +64,9 @@ def shared_categories(user, resident) -> frozenset[str]:
     return visible_categories(load_ledgers([resident.pk])[resident.pk], facility_id)
 
 
-def shared_categories_bulk(rows, day: datetime.date | None = None) -> dict[int, frozenset[str]]:
+def shared_categories_bulk(
+    rows: Iterable[SharedRow], day: datetime.date | None = None
+) -> dict[int, frozenset[str]]:
     """For rows with ``pk``, ``resident_id`` and ``facility_id`` (board entries, agenda items):
     row pk -> the categories that facility may see about that resident (the consent rule's
     in-memory form). One query for any number of rows. The caller has already checked that the
@@ -63,7 +81,7 @@ def shared_categories_bulk(rows, day: datetime.date | None = None) -> dict[int, 
     }
 
 
-def consents_for_resident(user, resident) -> list[Consent]:
+def consents_for_resident(user: AnyUser, resident: Resident) -> list[Consent]:
     return list(
         access.visible(user)
         .filter(resident=resident)
@@ -73,10 +91,8 @@ def consents_for_resident(user, resident) -> list[Consent]:
     )
 
 
-def expiring_consents(user, *, days: int = EXPIRY_NOTICE_DAYS) -> QuerySet[Consent]:
+def expiring_consents(user: AnyUser, *, days: int = EXPIRY_NOTICE_DAYS) -> QuerySet[Consent]:
     """Active consents of the team's residents that lapse within ``days``."""
-    from residents.selectors import team_residents
-
     today = timezone.localdate()
     return (
         Consent.objects.filter(resident__in=team_residents(user))

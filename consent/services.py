@@ -4,6 +4,7 @@ withdrawal and a new consent."""
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,7 +13,9 @@ from django.utils.translation import gettext as _
 
 from audit.models import Action
 from audit.services import record
-from btt.errors import TransitionError
+from lib.errors import TransitionError
+from organisation.models import Facility
+from residents.models import Resident
 
 from . import access
 from .models import (
@@ -25,6 +28,9 @@ from .models import (
     one_year_after,
 )
 
+if TYPE_CHECKING:
+    from organisation.access import User
+
 
 def is_strict(*, kind: str, legal_basis: str, direction: str) -> bool:
     """Written and at most one year: §43, the social side, and all team -> facility sharing."""
@@ -36,13 +42,13 @@ def is_strict(*, kind: str, legal_basis: str, direction: str) -> bool:
 @transaction.atomic
 def consent_record(
     *,
-    user,
-    resident,
+    user: User,
+    resident: Resident,
     kind: str,
     form: str,
     given_by: str,
     given_on: datetime.date,
-    facility=None,
+    facility: Facility | None = None,
     direction: str = "",
     categories: list[str] | None = None,
     purpose: str = "",
@@ -122,7 +128,7 @@ def consent_record(
 
 
 @transaction.atomic
-def consent_withdraw(*, user, consent: Consent, note: str = "") -> Consent:
+def consent_withdraw(*, user: User, consent: Consent, note: str = "") -> Consent:
     """Takes effect on the very next request: nothing caches consent decisions. Who may record
     a withdrawal: ``consent.access`` (the team, or housing staff for sharing with their
     facility)."""

@@ -1,11 +1,16 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from audit.models import Action
 from audit.services import record, record_shown
-from btt.forms import call_service
+from lib.forms import call_service
 from organisation.access import require
 from residents.selectors import get_resident_for_user
 
@@ -13,9 +18,12 @@ from . import access, services
 from .forms import ConsentRecordForm, WithdrawForm
 from .selectors import consents_for_resident, expiring_consents
 
+if TYPE_CHECKING:
+    from organisation.access import AuthenticatedHttpRequest
+
 
 @require_GET
-def ledger(request, resident_pk: int):
+def ledger(request: AuthenticatedHttpRequest, resident_pk: int) -> HttpResponse:
     resident = get_resident_for_user(request.user, resident_pk)
     consents = consents_for_resident(request.user, resident)
     for consent in consents:
@@ -37,7 +45,7 @@ def ledger(request, resident_pk: int):
 
 
 @require_http_methods(["GET", "POST"])
-def create(request, resident_pk: int):
+def create(request: AuthenticatedHttpRequest, resident_pk: int) -> HttpResponse:
     resident = get_resident_for_user(request.user, resident_pk)
     allowed = access.recordable(request.user, resident)
     if not allowed:
@@ -77,7 +85,7 @@ def create(request, resident_pk: int):
 
 
 @require_http_methods(["GET", "POST"])
-def withdraw(request, pk: int):
+def withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     consent = access.get_for_user(request.user, pk, action=access.WITHDRAW)
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -94,7 +102,7 @@ def withdraw(request, pk: int):
 
 
 @require_GET
-def expiring(request):
+def expiring(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(access.may_list_expiring(request.user))
     consents = list(expiring_consents(request.user)[:200])
     record_shown(

@@ -19,6 +19,9 @@ concern about them). Views, services and templates ask this module; none re-deri
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
 from django.db.models import Model, QuerySet
 
 from audit.denials import resident_forbidden, resident_not_found
@@ -28,12 +31,16 @@ from organisation.access import (
     can_team,
     principal_for,
 )
+from organisation.models import Facility
 from residents import access as residents_access
 from residents.models import Resident
 from residents.selectors import current_residence
 
 from .models import Concern, Course, Referral, ReferralStatus
 from .selectors import concerns_visible_to, courses_visible_to, referrals_visible_to
+
+if TYPE_CHECKING:
+    from organisation.access import AnyUser, User
 
 VIEW = "view"
 WRITE = "write"
@@ -47,12 +54,15 @@ REFER_NEW = "refer_new"  # obj: None; the referral form typed with number and na
 
 UNCONFIRMED = (ReferralStatus.HELD, ReferralStatus.NOT_CONFIRMED)
 
-_VISIBLE = {
+# A course, a referral or a concern (the rows this policy answers for).
+_Row = TypeVar("_Row", bound=Course | Referral | Concern)
+
+_VISIBLE: dict[type[Model], Callable[[AnyUser], QuerySet[Any]]] = {
     Course: courses_visible_to,
     Referral: referrals_visible_to,
     Concern: concerns_visible_to,
 }
-_RELATED = {
+_RELATED: dict[type[Model], tuple[str, ...]] = {
     Course: (
         "resident",
         "team",
@@ -67,18 +77,16 @@ _RELATED = {
 }
 
 
-def visible(user, model: type[Model] = Course) -> QuerySet:
+def visible(user: AnyUser, model: type[Model] = Course) -> QuerySet[Any]:
     return _VISIBLE[model](user)
 
 
-def referral_facilities(user):
+def referral_facilities(user: AnyUser) -> QuerySet[Facility]:
     """The facilities a typed referral may name: those the user's teams serve."""
-    from organisation.models import Facility
-
     return Facility.objects.filter(team_id__in=principal_for(user).team_ids).order_by("name")
 
 
-def held_referrals_to_confirm(user) -> QuerySet[Referral]:
+def held_referrals_to_confirm(user: User) -> QuerySet[Referral]:
     """Held referrals of residents the user acts for (never their own)."""
     return (
         Referral.objects.filter(
@@ -89,17 +97,17 @@ def held_referrals_to_confirm(user) -> QuerySet[Referral]:
     )
 
 
-def get_for_user(user, pk: int, *, action: str = VIEW, model: type[Model] = Course):
+def get_for_user(user: User, pk: int, *, action: str = VIEW, model: type[_Row]) -> _Row:
     """404 unless the user may see the object (for CONFIRM: may confirm it or see it), 403 if
     they may see it but not do ``action``."""
     if model is Referral and action == CONFIRM:
         referral = held_referrals_to_confirm(user).filter(pk=pk).first()
         if referral is not None:
-            return referral
+            return cast(_Row, referral)  # model is Referral
         if visible(user, Referral).filter(pk=pk).exists():
             raise resident_forbidden(_resident_id_of(model, pk))
         raise resident_not_found(_resident_id_of(model, pk))
-    qs = visible(user, model).select_related(*_RELATED[model])
+    qs: QuerySet[_Row] = visible(user, model).select_related(*_RELATED[model])
     if model is Course:
         qs = qs.prefetch_related("team_contacts")
     obj = qs.filter(pk=pk).first()
@@ -110,24 +118,26 @@ def get_for_user(user, pk: int, *, action: str = VIEW, model: type[Model] = Cour
     return obj
 
 
-def _resident_id_of(model, pk: int) -> int | None:
+def _resident_id_of(model: type[_Row], pk: int) -> int | None:
     """For the denied audit row only (never shown to the user)."""
     return model.objects.filter(pk=pk).values_list("resident_id", flat=True).first()
 
 
-def get_course_for_user(user, pk: int, *, action: str = VIEW) -> Course:
+def get_course_for_user(user: User, pk: int, *, action: str = VIEW) -> Course:
     return get_for_user(user, pk, action=action, model=Course)
 
 
-def get_referral_for_user(user, pk: int, *, action: str = VIEW) -> Referral:
+def get_referral_for_user(user: User, pk: int, *, action: str = VIEW) -> Referral:
     return get_for_user(user, pk, action=action, model=Referral)
 
 
-def get_concern_for_user(user, pk: int, *, action: str = VIEW) -> Concern:
+def get_concern_for_user(user: User, pk: int, *, action: str = VIEW) -> Concern:
     return get_for_user(user, pk, action=action, model=Concern)
 
 
-def can(user, action: str, obj=None) -> bool:
+def can(
+    user: AnyUser, action: str, obj: Resident | Course | Referral | Concern | None = None
+) -> bool:
     p = principal_for(user)
     if action == LOOKUP:
         return p.is_ward_staff
@@ -140,7 +150,7 @@ def can(user, action: str, obj=None) -> bool:
             return residents_access.lives_at_own_facility(user, obj)
         raise ValueError(f"unknown resident action {action!r}")
     if isinstance(obj, Referral) and action == CONFIRM:
-        return held_referrals_to_confirm(user).filter(pk=obj.pk).exists()
+        return user.is_authenticated and held_referrals_to_confirm(user).filter(pk=obj.pk).exists()
     if isinstance(obj, (Course, Referral, Concern)):
         if action == VIEW:
             return visible(user, type(obj)).filter(pk=obj.pk).exists()
@@ -153,7 +163,7 @@ def can(user, action: str, obj=None) -> bool:
     raise ValueError(f"unknown action {action!r} for {type(obj).__name__}")
 
 
-def _may_refer(user, resident) -> bool:
+def _may_refer(user: AnyUser, resident: Resident) -> bool:
     p = principal_for(user)
     residence = current_residence(resident)
     if residence is None or not can_team(p, TEAM_MEMBER, residence.facility.team_id):
@@ -161,7 +171,7 @@ def _may_refer(user, resident) -> bool:
     return residents_access.can_team_see(user, resident)
 
 
-def ensure(user, action: str, obj) -> None:
+def ensure(user: AnyUser, action: str, obj: Resident | Course | Referral | Concern) -> None:
     """For services: Http404 when the user may not see ``obj``, PermissionDenied when they may
     see it but not do ``action``."""
     if isinstance(obj, Resident):
@@ -177,6 +187,6 @@ def ensure(user, action: str, obj) -> None:
         raise resident_forbidden(resident_id)
 
 
-def shows_resident(user, referral: Referral) -> bool:
+def shows_resident(user: AnyUser, referral: Referral) -> bool:
     """May a referral's page show the resident, or only what the referring team typed?"""
     return residents_access.can(user, residents_access.VIEW, referral.resident)

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from btt.forms import DateInput, Form, IdChoiceField, IdsChoiceField
+from lib.forms import DateInput, Form, IdChoiceField, IdsChoiceField, hide_optional
 from organisation.access import facility_members as access_facility_members
 from organisation.access import team_members as access_team_members
 from organisation.models import Facility, Profession
@@ -14,8 +17,10 @@ from residents.forms import PersonIdentifierField, ResidentIdentityForm, not_in_
 from .models import (
     ConsentForm,
     ConsentGivenBy,
+    Course,
     Criterion,
     EndReason,
+    Referral,
     ReferralSource,
     Transition,
 )
@@ -23,28 +28,30 @@ from .models import (
 TEXT_MAX = 5000
 
 
-def team_members(team_id: int):
+def team_members(team_id: int) -> QuerySet[User]:
     return access_team_members(team_id)
 
 
-def team_doctors(team_id: int):
+def team_doctors(team_id: int) -> QuerySet[User]:
     return access_team_members(team_id, professions=[Profession.DOCTOR])
 
 
-def facility_members(facility_id: int):
+def facility_members(facility_id: int) -> QuerySet[User]:
     return access_facility_members(facility_id)
 
 
 class UserChoiceField(IdChoiceField):
-    def label_from_instance(self, obj):
-        return obj.get_full_name() or obj.username
+    def label_from_instance(self, obj: Model) -> str:
+        user = cast(User, obj)
+        return user.get_full_name() or user.username
 
 
 class UsersChoiceField(IdsChoiceField):
     widget = forms.CheckboxSelectMultiple
 
-    def label_from_instance(self, obj):
-        return obj.get_full_name() or obj.username
+    def label_from_instance(self, obj: Model) -> str:
+        user = cast(User, obj)
+        return user.get_full_name() or user.username
 
 
 class ConcernForm(Form):
@@ -113,7 +120,7 @@ class ReferralForm(Form):
         },
     )
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         no_criteria = not cleaned.get("criteria")
         no_text = not (cleaned.get("criteria_other") or "").strip()
@@ -132,8 +139,7 @@ class ReferralForm(Form):
 
 
 # Either a criterion or the free text is needed: neither is "optional" on its own.
-ReferralForm.base_fields["criteria"].show_optional = False
-ReferralForm.base_fields["criteria_other"].show_optional = False
+hide_optional(ReferralForm.base_fields["criteria"], ReferralForm.base_fields["criteria_other"])
 
 
 class NewResidentReferralForm(ResidentIdentityForm, ReferralForm):
@@ -143,9 +149,11 @@ class NewResidentReferralForm(ResidentIdentityForm, ReferralForm):
 
     field_order = ["identifier", "first_name", "last_name", "birth_date", "facility", "moved_in"]
 
-    def __init__(self, *args, facilities=None, **kwargs):
+    def __init__(
+        self, *args: Any, facilities: QuerySet[Facility] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["facility"].queryset = (
+        cast(IdChoiceField, self.fields["facility"]).queryset = (
             facilities if facilities is not None else Facility.objects.none()
         )
 
@@ -176,14 +184,18 @@ class VisitationForm(Form):
         help_text=_("Kan udfyldes senere, hvis botilbuddet ikke har udpeget en endnu."),
     )
 
-    def __init__(self, *args, referral, **kwargs):
+    def __init__(self, *args: Any, referral: Referral, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("started_on", timezone.localdate())
         super().__init__(*args, **kwargs)
-        self.fields["team_contacts"].queryset = team_members(referral.team_id)
-        self.fields["responsible_doctor"].queryset = team_doctors(referral.team_id)
-        self.fields["facility_contact"].queryset = facility_members(referral.facility_id)
+        cast(IdsChoiceField, self.fields["team_contacts"]).queryset = team_members(referral.team_id)
+        cast(IdChoiceField, self.fields["responsible_doctor"]).queryset = team_doctors(
+            referral.team_id
+        )
+        cast(IdChoiceField, self.fields["facility_contact"]).queryset = facility_members(
+            referral.facility_id
+        )
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if cleaned.get("decision") == self.ACCEPT:
             required = {
@@ -209,11 +221,15 @@ class CourseContactsForm(Form):
         label=_("Kontaktperson på botilbuddet"), queryset=User.objects.none(), required=False
     )
 
-    def __init__(self, *args, course, **kwargs):
+    def __init__(self, *args: Any, course: Course, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["team_contacts"].queryset = team_members(course.team_id)
-        self.fields["responsible_doctor"].queryset = team_doctors(course.team_id)
-        self.fields["facility_contact"].queryset = facility_members(course.facility_id)
+        cast(IdsChoiceField, self.fields["team_contacts"]).queryset = team_members(course.team_id)
+        cast(IdChoiceField, self.fields["responsible_doctor"]).queryset = team_doctors(
+            course.team_id
+        )
+        cast(IdChoiceField, self.fields["facility_contact"]).queryset = facility_members(
+            course.facility_id
+        )
 
 
 class CourseEndForm(Form):

@@ -7,6 +7,7 @@ to the states so the rules can be read in one place.
 from __future__ import annotations
 
 import datetime
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -49,7 +50,7 @@ class ConcernStatus(models.TextChoices):
 class Concern(models.Model):
     """Housing staff's bekymring about a resident who is not in a course."""
 
-    TRANSITIONS = {
+    TRANSITIONS: ClassVar[dict[str, set[str]]] = {
         ConcernStatus.OPEN: {ConcernStatus.REFERRED, ConcernStatus.CLOSED},
         ConcernStatus.REFERRED: set(),
         ConcernStatus.CLOSED: set(),
@@ -104,7 +105,7 @@ class ReferralStatus(models.TextChoices):
 class Referral(models.Model):
     """A henvisning to a team, and the visitation decision on it."""
 
-    TRANSITIONS = {
+    TRANSITIONS: ClassVar[dict[str, set[str]]] = {
         ReferralStatus.HELD: {
             ReferralStatus.PENDING,
             ReferralStatus.NOT_CONFIRMED,
@@ -218,7 +219,10 @@ class Transition(models.TextChoices):
 class Course(models.Model):
     """A forløb in a team, opened by an accepted referral."""
 
-    TRANSITIONS = {CourseStatus.ACTIVE: {CourseStatus.ENDED}, CourseStatus.ENDED: set()}
+    TRANSITIONS: ClassVar[dict[str, set[str]]] = {
+        CourseStatus.ACTIVE: {CourseStatus.ENDED},
+        CourseStatus.ENDED: set(),
+    }
 
     resident = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="courses")
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="courses")
@@ -261,6 +265,9 @@ class Course(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
     version = models.PositiveIntegerField(default=1)
+
+    # not a field: set by ``record.visit_day`` for its template
+    note_link: str
 
     class Meta:
         ordering = ["-started_on", "-id"]

@@ -3,15 +3,30 @@ for single objects and actions are ``courses.access``'s (which builds on these).
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from typing import TYPE_CHECKING, TypedDict, TypeVar
+
 from django.db.models import Q, QuerySet
 
-from organisation.access import principal_for
+from organisation.access import Principal, principal_for
+from residents.models import Resident
 from residents.selectors import living_at
 
 from .models import Concern, ConcernStatus, Course, CourseStatus, Referral, ReferralStatus
 
+if TYPE_CHECKING:
+    from organisation.access import AnyUser, User
 
-def _team_or_emergency(model, principal) -> QuerySet:
+_TeamRow = TypeVar("_TeamRow", Course, Referral)
+
+
+class ResidentHistory(TypedDict):
+    courses: list[Course]
+    referrals: list[Referral]
+    concerns: list[Concern]
+
+
+def _team_or_emergency(model: type[_TeamRow], principal: Principal) -> QuerySet[_TeamRow]:
     """Rows of the user's teams, plus every row of a resident opened by emergency access."""
     if not principal.team_ids and not principal.emergency_resident_ids:
         return model.objects.none()
@@ -20,15 +35,15 @@ def _team_or_emergency(model, principal) -> QuerySet:
     )
 
 
-def courses_visible_to(user) -> QuerySet[Course]:
+def courses_visible_to(user: AnyUser) -> QuerySet[Course]:
     return _team_or_emergency(Course, principal_for(user))
 
 
-def referrals_visible_to(user) -> QuerySet[Referral]:
+def referrals_visible_to(user: AnyUser) -> QuerySet[Referral]:
     return _team_or_emergency(Referral, principal_for(user))
 
 
-def concerns_visible_to(user) -> QuerySet[Concern]:
+def concerns_visible_to(user: AnyUser) -> QuerySet[Concern]:
     principal = principal_for(user)
     condition = Q()
     if principal.team_ids or principal.emergency_resident_ids:
@@ -41,13 +56,13 @@ def concerns_visible_to(user) -> QuerySet[Concern]:
     return Concern.objects.filter(condition)
 
 
-def _raised_here_and_living_here(facility_ids) -> Q:
+def _raised_here_and_living_here(facility_ids: Collection[int]) -> Q:
     """Housing staff see the concerns raised at their facility about residents who live there
     now: after a move the old facility loses them with the resident."""
     return Q(facility_id__in=facility_ids) & Q(resident_id__in=living_at(facility_ids))
 
 
-def course_summaries_for_facility_staff(user, resident) -> QuerySet[Course]:
+def course_summaries_for_facility_staff(user: AnyUser, resident: Resident) -> QuerySet[Course]:
     """Housing staff may see that a resident of their facility has a course and whom to call."""
     principal = principal_for(user)
     if not principal.facility_ids:
@@ -64,7 +79,7 @@ def course_summaries_for_facility_staff(user, resident) -> QuerySet[Course]:
     )
 
 
-def held_referrals_of_my_teams(user) -> QuerySet[Referral]:
+def held_referrals_of_my_teams(user: AnyUser) -> QuerySet[Referral]:
     """The team's held referrals (what it typed only; see ``courses.access``)."""
     return (
         Referral.objects.filter(
@@ -75,7 +90,7 @@ def held_referrals_of_my_teams(user) -> QuerySet[Referral]:
     )
 
 
-def visitation_queue(user) -> QuerySet[Referral]:
+def visitation_queue(user: AnyUser) -> QuerySet[Referral]:
     return (
         referrals_visible_to(user)
         .filter(status=ReferralStatus.PENDING)
@@ -84,7 +99,7 @@ def visitation_queue(user) -> QuerySet[Referral]:
     )
 
 
-def open_concerns(user) -> QuerySet[Concern]:
+def open_concerns(user: AnyUser) -> QuerySet[Concern]:
     return (
         concerns_visible_to(user)
         .filter(status=ConcernStatus.OPEN)
@@ -93,7 +108,7 @@ def open_concerns(user) -> QuerySet[Concern]:
     )
 
 
-def concerns_raised_at_my_facility(user) -> QuerySet[Concern]:
+def concerns_raised_at_my_facility(user: AnyUser) -> QuerySet[Concern]:
     principal = principal_for(user)
     return (
         Concern.objects.filter(_raised_here_and_living_here(principal.facility_ids))
@@ -102,7 +117,7 @@ def concerns_raised_at_my_facility(user) -> QuerySet[Concern]:
     )
 
 
-def my_courses(user) -> QuerySet[Course]:
+def my_courses(user: User) -> QuerySet[Course]:
     return (
         courses_visible_to(user)
         .filter(status=CourseStatus.ACTIVE)
@@ -113,7 +128,7 @@ def my_courses(user) -> QuerySet[Course]:
     )
 
 
-def resident_history(user, resident) -> dict:
+def resident_history(user: AnyUser, resident: Resident) -> ResidentHistory:
     """Courses, referrals and concerns of one resident that the user may see."""
     return {
         "courses": list(
@@ -138,7 +153,7 @@ def resident_history(user, resident) -> dict:
     }
 
 
-def earlier_courses(user, referral: Referral) -> list[Course]:
+def earlier_courses(user: AnyUser, referral: Referral) -> list[Course]:
     """The resident's other courses the user may see, newest first: a re-referral shows how
     earlier courses went and how they ended."""
     return list(

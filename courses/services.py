@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -19,8 +20,8 @@ from django.utils.translation import gettext as _
 
 from audit.models import Action, Outcome, Purpose
 from audit.services import record
-from btt.errors import StaleVersion, TransitionError
-from lib.cpr import ParsedIdentifier
+from lib.cpr import ParsedIdentifier, age_on
+from lib.errors import StaleVersion, TransitionError
 from organisation.access import TEAM_MEMBER, can_team
 from organisation.models import Facility, Team
 from residents import access as residents_access
@@ -39,10 +40,13 @@ from .models import (
     ReferralStatus,
 )
 
+if TYPE_CHECKING:
+    from organisation.access import User
 
-def _check_transition(model, current: str, target: str) -> None:
+
+def _check_transition(model: type[Concern | Referral | Course], current: str, target: str) -> None:
     if target not in model.TRANSITIONS[current]:
-        labels = dict(model._meta.get_field("status").choices)
+        labels = dict(model._meta.get_field("status").choices or ())
         raise TransitionError(
             _("Det kan ikke lade sig gøre: status er allerede »%(status)s«.")
             % {"status": labels[current]},
@@ -58,7 +62,9 @@ def _active_course(resident: Resident) -> Course | None:
 
 
 @transaction.atomic
-def concern_raise(*, user, resident: Resident, facility: Facility, description: str) -> Concern:
+def concern_raise(
+    *, user: User, resident: Resident, facility: Facility, description: str
+) -> Concern:
     access.ensure(user, access.RAISE_CONCERN, resident)
     ensure_lives_at(resident, facility)
     if facility.team_id is None:
@@ -89,7 +95,7 @@ def concern_raise(*, user, resident: Resident, facility: Facility, description: 
 
 
 @transaction.atomic
-def concern_close(*, user, concern: Concern, note: str) -> Concern:
+def concern_close(*, user: User, concern: Concern, note: str) -> Concern:
     concern = Concern.objects.select_for_update().get(pk=concern.pk)
     access.ensure(user, access.ASSESS, concern)
     _check_transition(Concern, concern.status, ConcernStatus.CLOSED)
@@ -112,8 +118,6 @@ def concern_close(*, user, concern: Concern, note: str) -> Concern:
 
 
 def _check_age(birth_date: datetime.date, team: Team, on: datetime.date) -> None:
-    from lib.cpr import age_on
-
     minimum = team.minimum_age
     if minimum is not None and age_on(birth_date, on) < minimum:
         raise ValidationError(
@@ -141,7 +145,16 @@ def _pending_referral_exists() -> TransitionError:
     )
 
 
-def _referral_insert(*, user, resident, team, facility, concern=None, status, fields) -> Referral:
+def _referral_insert(
+    *,
+    user: User,
+    resident: Resident,
+    team: Team,
+    facility: Facility,
+    concern: Concern | None = None,
+    status: str,
+    fields: dict[str, Any],
+) -> Referral:
     referral = Referral(
         resident=resident,
         team=team,
@@ -169,12 +182,14 @@ def _referral_insert(*, user, resident, team, facility, concern=None, status, fi
     return referral
 
 
-def _require_team_member(user, team: Team) -> None:
+def _require_team_member(user: User, team: Team) -> None:
     if not can_team(user, TEAM_MEMBER, team.pk):
         raise PermissionDenied
 
 
-def _referral_checks(*, resident: Resident, team: Team, facility: Facility, fields) -> None:
+def _referral_checks(
+    *, resident: Resident, team: Team, facility: Facility, fields: dict[str, Any]
+) -> None:
     """The checks of a referral of a resident the user may see (their answers may name it)."""
     ensure_lives_at(resident, facility)
     if _active_course(resident) is not None:
@@ -191,7 +206,7 @@ def _referral_checks(*, resident: Resident, team: Team, facility: Facility, fiel
 @transaction.atomic
 def referral_create(
     *,
-    user,
+    user: User,
     resident: Resident,
     team: Team,
     facility: Facility,
@@ -225,7 +240,7 @@ def referral_create(
     _check_age(resident.birth_date, team, received_on)
     _check_consent_date(consent_informed_on, received_on)
     _referral_checks(resident=resident, team=team, facility=facility, fields=fields)
-    detail = {}
+    detail: dict[str, Any] = {}
     if concern is not None:
         concern = Concern.objects.select_for_update().get(pk=concern.pk)
         access.ensure(user, access.ASSESS, concern)
@@ -266,14 +281,14 @@ class ReferralByNumber:
 @transaction.atomic
 def referral_create_from_identity(
     *,
-    user,
+    user: User,
     identifier: ParsedIdentifier,
     first_name: str,
     last_name: str,
     birth_date: datetime.date,
     facility: Facility,
     moved_in: datetime.date,
-    **fields,
+    **fields: Any,
 ) -> ReferralByNumber:
     """A referral typed with a number and a name (the resident may not be registered yet).
 
@@ -295,7 +310,7 @@ def referral_create_from_identity(
     if team is None:
         raise PermissionDenied
     _require_team_member(user, team)
-    probe = {"probe": REFERRAL_BY_NUMBER}
+    probe: dict[str, Any] = {"probe": REFERRAL_BY_NUMBER}
     if limit_reached(
         user=user,
         limit=REFERRAL_BY_NUMBER_LIMIT,
@@ -388,7 +403,7 @@ def _lock_referral(referral: Referral) -> Referral:
     )
 
 
-def _referral_decide(*, user, referral: Referral, status: str, reason: str) -> Referral:
+def _referral_decide(*, user: User, referral: Referral, status: str, reason: str) -> Referral:
     """Check the transition and record the decision (who, when, why) on a locked referral."""
     _check_transition(Referral, referral.status, status)
     referral.status = status
@@ -399,7 +414,7 @@ def _referral_decide(*, user, referral: Referral, status: str, reason: str) -> R
     return referral
 
 
-def _record_transition(user, referral: Referral, **detail) -> None:
+def _record_transition(user: User, referral: Referral, **detail: Any) -> None:
     record(
         user=user,
         action=Action.TRANSITION,
@@ -410,7 +425,7 @@ def _record_transition(user, referral: Referral, **detail) -> None:
 
 
 @transaction.atomic
-def referral_withdraw(*, user, referral: Referral, reason: str) -> Referral:
+def referral_withdraw(*, user: User, referral: Referral, reason: str) -> Referral:
     """The team withdraws its referral; a held one then stays unconfirmed for good."""
     referral = _lock_referral(referral)
     access.ensure(user, access.WRITE, referral)
@@ -425,7 +440,7 @@ def referral_withdraw(*, user, referral: Referral, reason: str) -> Referral:
 
 
 @transaction.atomic
-def referral_reject(*, user, referral: Referral, reason: str) -> Referral:
+def referral_reject(*, user: User, referral: Referral, reason: str) -> Referral:
     referral = _lock_referral(referral)
     access.ensure(user, access.DECIDE, referral)
     _referral_decide(user=user, referral=referral, status=ReferralStatus.REJECTED, reason=reason)
@@ -434,7 +449,7 @@ def referral_reject(*, user, referral: Referral, reason: str) -> Referral:
 
 
 @transaction.atomic
-def referral_confirm(*, user, referral: Referral) -> Referral:
+def referral_confirm(*, user: User, referral: Referral) -> Referral:
     """Someone who acts for the resident confirms a held referral: it awaits visitation, and
     the team sees the resident from now on. The resident must live at the referral's
     facility (a referral never moves anyone) and the typed name must be theirs."""
@@ -479,7 +494,7 @@ def referral_confirm(*, user, referral: Referral) -> Referral:
 
 
 @transaction.atomic
-def referral_not_confirm(*, user, referral: Referral, reason: str) -> Referral:
+def referral_not_confirm(*, user: User, referral: Referral, reason: str) -> Referral:
     """Someone who acts for the resident refuses a held referral; the team never sees them."""
     referral = _lock_referral(referral)
     access.ensure(user, access.CONFIRM, referral)
@@ -493,13 +508,13 @@ def referral_not_confirm(*, user, referral: Referral, reason: str) -> Referral:
 @transaction.atomic
 def referral_accept(
     *,
-    user,
+    user: User,
     referral: Referral,
     reason: str,
     started_on: datetime.date,
-    team_contacts: list,
-    responsible_doctor,
-    facility_contact=None,
+    team_contacts: list[User],
+    responsible_doctor: User,
+    facility_contact: User | None = None,
 ) -> Course:
     """Visitation: accept the referral and open the course (forløb). One audit row (the new
     course, naming the referral's transition)."""
@@ -559,12 +574,12 @@ def _lock_course(course: Course, version: int) -> Course:
 @transaction.atomic
 def course_update_contacts(
     *,
-    user,
+    user: User,
     course: Course,
     version: int,
-    team_contacts: list,
-    responsible_doctor,
-    facility_contact=None,
+    team_contacts: list[User],
+    responsible_doctor: User,
+    facility_contact: User | None = None,
 ) -> Course:
     access.ensure(user, access.WRITE, course)
     course = _lock_course(course, version)
@@ -595,7 +610,7 @@ def course_update_contacts(
 @transaction.atomic
 def course_end(
     *,
-    user,
+    user: User,
     course: Course,
     version: int,
     ended_on: datetime.date,
@@ -655,7 +670,7 @@ class WardLookup:
 
 
 @transaction.atomic
-def ward_lookup(*, user, identifier: ParsedIdentifier) -> WardLookup:
+def ward_lookup(*, user: User, identifier: ParsedIdentifier) -> WardLookup:
     """For ward staff only: the active course of the person with this number, if any.
 
     Answers no more than whether there is an active course, which team, and whom to call: a

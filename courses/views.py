@@ -1,18 +1,22 @@
 """Concern → referral → visitation → course: gatekeeper → form → service → redirect."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, cast
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from audit.models import Action
 from audit.services import record, record_shown
-from btt.errors import StaleVersion
-from btt.forms import call_service
-from organisation.access import require
+from lib.errors import StaleVersion
+from lib.forms import call_service
+from organisation.access import found, require
 from record.kinds import Kind
 from record.selectors import entries_for_resident
 from residents import access as residents_access
@@ -31,9 +35,12 @@ from .forms import (
     VisitationForm,
     WardLookupForm,
 )
-from .models import ReferralStatus
+from .models import Course, ReferralStatus
 from .selectors import earlier_courses, held_referrals_of_my_teams
 from .selectors import visitation_queue as visitation_queue_selector
+
+if TYPE_CHECKING:
+    from organisation.access import AuthenticatedHttpRequest
 
 REFERRAL_FIELDS = (
     "source",
@@ -52,11 +59,11 @@ REFERRAL_FIELDS = (
 
 
 @require_http_methods(["GET", "POST"])
-def concern_create(request, resident_pk: int):
+def concern_create(request: AuthenticatedHttpRequest, resident_pk: int) -> HttpResponse:
     resident = residents_access.get_for_user(request.user, resident_pk)
     if not access.can(request.user, access.RAISE_CONCERN, resident):
         raise PermissionDenied
-    residence = current_residence(resident)
+    residence = found(current_residence(resident))  # RAISE_CONCERN: they live here
     form = ConcernForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         concern = call_service(
@@ -73,7 +80,7 @@ def concern_create(request, resident_pk: int):
 
 
 @require_GET
-def concern_detail(request, pk: int):
+def concern_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     concern = access.get_concern_for_user(request.user, pk)
     record(user=request.user, action=Action.VIEW, resident=concern.resident, obj=concern)
     referral = getattr(concern, "referral", None)
@@ -92,7 +99,7 @@ def concern_detail(request, pk: int):
 
 
 @require_http_methods(["GET", "POST"])
-def concern_close(request, pk: int):
+def concern_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     concern = access.get_concern_for_user(request.user, pk, action=access.ASSESS)
     form = ReasonForm(request.POST or None)
     form.fields["reason"].label = _("Teamets vurdering")
@@ -112,12 +119,12 @@ def concern_close(request, pk: int):
 # --- Referrals ---------------------------------------------------------------------------
 
 
-def _referral_kwargs(data):
+def _referral_kwargs(data: dict[str, Any]) -> dict[str, Any]:
     return {name: data[name] for name in REFERRAL_FIELDS}
 
 
 @require_http_methods(["GET", "POST"])
-def referral_create(request):
+def referral_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A referral typed with number and name. The answer is the same whether the number is new
     or belongs to a resident the team may not see (then the referral is held)."""
     require(access.can(request.user, access.REFER_NEW))
@@ -149,7 +156,7 @@ def referral_create(request):
                 % {"limit": services.REFERRAL_BY_NUMBER_LIMIT},
             )
             status = 429
-        elif done is not None:
+        elif done is not None and done.referral is not None:
             messages.success(request, _("Henvisningen er gemt."))
             return redirect("courses:referral_detail", pk=done.referral.pk)
     return render(
@@ -158,13 +165,15 @@ def referral_create(request):
 
 
 @require_http_methods(["GET", "POST"])
-def referral_create_for_resident(request, resident_pk: int):
+def referral_create_for_resident(
+    request: AuthenticatedHttpRequest, resident_pk: int
+) -> HttpResponse:
     """A referral of a registered resident (from the resident page or from a concern): the
     team that serves the facility the resident lives at, and sees them already."""
     resident = residents_access.get_for_user(request.user, resident_pk)
     if not access.can(request.user, access.REFER, resident):
         raise PermissionDenied
-    facility = current_residence(resident).facility
+    facility = found(current_residence(resident)).facility  # REFER: they live there
     concern = None
     concern_pk = request.GET.get("bekymring") or request.POST.get("concern")
     if concern_pk:
@@ -201,7 +210,7 @@ def referral_create_for_resident(request, resident_pk: int):
 
 
 @require_GET
-def referral_detail(request, pk: int):
+def referral_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     referral = access.get_referral_for_user(request.user, pk)
     show_resident = access.shows_resident(request.user, referral)
     record(
@@ -227,7 +236,7 @@ def referral_detail(request, pk: int):
 
 
 @require_http_methods(["GET", "POST"])
-def referral_confirm(request, pk: int):
+def referral_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Someone who acts for the resident confirms a held referral ("Bekræft henvisning")."""
     referral = access.get_referral_for_user(request.user, pk, action=access.CONFIRM)
     form = ReferralConfirmForm(request.POST or None)
@@ -244,7 +253,7 @@ def referral_confirm(request, pk: int):
 
 
 @require_http_methods(["GET", "POST"])
-def referral_not_confirm(request, pk: int):
+def referral_not_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """... or refuses it ("Afvis"): the team never sees the resident through it."""
     referral = access.get_referral_for_user(request.user, pk, action=access.CONFIRM)
     form = ReasonForm(request.POST or None)
@@ -267,7 +276,7 @@ def referral_not_confirm(request, pk: int):
 
 
 @require_GET
-def visitation_queue(request):
+def visitation_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(access.can(request.user, access.REFER_NEW))
     page = Paginator(visitation_queue_selector(request.user), 50).get_page(request.GET.get("side"))
     record_shown(
@@ -288,7 +297,7 @@ def visitation_queue(request):
 
 
 @require_http_methods(["GET", "POST"])
-def referral_decide(request, pk: int):
+def referral_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     referral = access.get_referral_for_user(request.user, pk, action=access.DECIDE)
     form = VisitationForm(request.POST or None, referral=referral)
     if request.method == "POST" and form.is_valid():
@@ -329,7 +338,7 @@ def referral_decide(request, pk: int):
 
 
 @require_http_methods(["GET", "POST"])
-def referral_withdraw(request, pk: int):
+def referral_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     referral = access.get_referral_for_user(request.user, pk, action=access.WRITE)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -357,7 +366,7 @@ def referral_withdraw(request, pk: int):
 
 
 @require_GET
-def course_detail(request, pk: int):
+def course_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     course = access.get_course_for_user(request.user, pk)
     record(user=request.user, action=Action.VIEW, resident=course.resident, obj=course)
     return render(
@@ -374,7 +383,7 @@ def course_detail(request, pk: int):
     )
 
 
-def _conflict_message(form, course):
+def _conflict_message(form: CourseContactsForm, course: Course) -> None:
     form.add_error(
         None,
         _(
@@ -382,13 +391,13 @@ def _conflict_message(form, course):
             "nedenfor; de gemte oplysninger ses øverst. Gem igen for at overskrive."
         ),
     )
-    data = form.data.copy()
+    data = cast(QueryDict, form.data).copy()  # bound to request.POST
     data["version"] = str(course.version)
     form.data = data
 
 
 @require_http_methods(["GET", "POST"])
-def course_contacts(request, pk: int):
+def course_contacts(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     course = access.get_course_for_user(request.user, pk, action=access.WRITE)
     if course.status != "active":
         raise PermissionDenied
@@ -419,7 +428,7 @@ def course_contacts(request, pk: int):
 
 
 @require_http_methods(["GET", "POST"])
-def course_end(request, pk: int):
+def course_end(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     course = access.get_course_for_user(request.user, pk, action=access.DECIDE)
     form = CourseEndForm(request.POST or None, initial={"version": course.version})
     if request.method == "POST" and form.is_valid():
@@ -452,7 +461,7 @@ def course_end(request, pk: int):
 
 
 @require_http_methods(["GET", "POST"])
-def ward_lookup(request):
+def ward_lookup(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Inpatient ward staff: has this person an active course, with which team, whom to call?
     Throttled (``services.LOOKUP_LIMIT`` per ``services.LOOKUP_WINDOW``) and logged."""
     require(access.can(request.user, access.LOOKUP))

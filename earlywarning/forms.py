@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from board.forms import TextAreaField
-from btt.forms import Form
+from lib.forms import Form, hide_optional
 
 from .rules import MAX_COUNT, MAX_DAYS, MIN_COUNT, MIN_DAYS, RULES
 
@@ -24,7 +24,7 @@ def _number(label, *, minimum, maximum, help_text=""):
             "max_value": _("Tallet må højst være %(limit_value)s."),
         },
     )
-    field.show_optional = False  # required while the rule is on; said in the error
+    hide_optional(field)  # required while the rule is on; said in the error
     return field
 
 
@@ -39,7 +39,8 @@ class ThresholdsForm(Form):
             initial[f"{code}_enabled"] = threshold.enabled
             initial[f"{code}_count"] = threshold.count
             initial[f"{code}_days"] = threshold.days
-        super().__init__(*args, initial=initial, **kwargs)
+        kwargs["initial"] = initial
+        super().__init__(*args, **kwargs)
         self.groups = []
         for rule in RULES:
             names = [f"{rule.code}_enabled"]

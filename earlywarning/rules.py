@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -22,6 +23,9 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from board.models import BoardCriterion
 from record.kinds import Kind
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 CONTACT_KINDS = (Kind.VISIT, Kind.ADVICE, Kind.NETWORK_MEETING)
 
@@ -35,8 +39,8 @@ class RuleKind:
 @dataclass(frozen=True)
 class WarningRule:
     code: str
-    label: str
-    description: str
+    label: StrOrPromise
+    description: StrOrPromise
     rule_kind: str
     kinds: tuple[str, ...]
     criterion: str
@@ -61,10 +65,10 @@ class WarningRule:
             return ngettext(
                 "mindst %(count)s gang på %(days)s dage",
                 "mindst %(count)s gange på %(days)s dage",
-                count,
+                count or 0,  # set for every count rule
             ) % {"count": count, "days": days}
         if self.rule_kind == RuleKind.ABSENCE:
-            return _("ingen kontakt i %(period)s") % {"period": period(days)}
+            return _("ingen kontakt i %(period)s") % {"period": period(days or 0)}
         return _("aktuel fase er rød")
 
     def explain(self, *, count: int = 0, days: int = 0, last: datetime.date | None = None) -> str:

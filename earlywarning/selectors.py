@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from board.models import BoardEntry, EntryStatus
 from courses.models import Course, CourseStatus
-from organisation.access import require
+from organisation.access import found
 from record.models import Entry
 from residents.models import Resident
 
@@ -115,8 +115,9 @@ def team_hits(
         if not threshold.enabled:
             continue
         rule = threshold.rule
+        days = threshold.days or 0  # set for every rule that counts days (``uses_days``)
         if rule.rule_kind == RuleKind.COUNT:
-            since = today - datetime.timedelta(days=threshold.days)
+            since = today - datetime.timedelta(days=days)
             rows = (
                 entries.filter(kind__in=rule.kinds, occurred_on__gt=since)
                 .values("resident_id")
@@ -130,15 +131,15 @@ def team_hits(
                         resident_id,
                         by_resident[resident_id].course_id,
                         code,
-                        rule.explain(count=n, days=threshold.days),
+                        rule.explain(count=n, days=days),
                         latest,
                     )
                 )
         elif rule.rule_kind == RuleKind.STATE:
-            rows = entries.filter(kind__in=rule.kinds, subtype=rule.subtype).values_list(
+            states = entries.filter(kind__in=rule.kinds, subtype=rule.subtype).values_list(
                 "resident_id", "updated_at"
             )
-            for resident_id, updated_at in rows:
+            for resident_id, updated_at in states:
                 hits.append(
                     Hit(
                         resident_id,
@@ -149,7 +150,7 @@ def team_hits(
                     )
                 )
         elif rule.rule_kind == RuleKind.ABSENCE:
-            since = today - datetime.timedelta(days=threshold.days)
+            since = today - datetime.timedelta(days=days)
             last = dict(
                 entries.filter(kind__in=rule.kinds)
                 .values("resident_id")
@@ -170,7 +171,7 @@ def team_hits(
                         candidate.resident_id,
                         candidate.course_id,
                         code,
-                        rule.explain(days=threshold.days, last=last_contact),
+                        rule.explain(days=days, last=last_contact),
                         window_start,
                     )
                 )
@@ -258,14 +259,12 @@ def open_suggestions(
 def candidate_course(team, resident_id: int) -> Course:
     """The resident's active course in the team (404 for anyone else: knowing an id opens
     nothing)."""
-    course = (
+    return found(
         Course.objects.filter(team=team, resident_id=resident_id, status=CourseStatus.ACTIVE)
         .select_related("resident", "facility")
         .order_by("-started_on", "-pk")
         .first()
     )
-    require(course is not None)
-    return course
 
 
 def resident_suggestions(

@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 
 from audit.models import Action
 from audit.services import record
-from btt.errors import TransitionError
 from courses.models import Course
+from lib.errors import TransitionError
 
 from . import access, selectors
 from .models import Suggestion, SuggestionStatus, WarningSetting

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from audit.models import Action
 from audit.services import record, record_shown
 from board import prefill
-from btt.forms import call_service
+from lib.forms import call_service
 
 from . import access, selectors, services
 from .forms import DismissForm, ThresholdsForm

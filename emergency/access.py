@@ -22,7 +22,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from organisation.access import principal_for, require
+from organisation.access import found, principal_for
+from residents.selectors import residents_visible_to
 
 from .models import EmergencyAccess
 
@@ -47,13 +48,12 @@ def get_for_user(user, pk: int, *, action: str = VIEW) -> EmergencyAccess:
     403 when they would review their own."""
     if action not in (VIEW, REVIEW):
         raise ValueError(f"unknown emergency access action {action!r}")
-    access = (
+    access = found(
         visible(user)
         .select_related("user", "resident", "team", "reviewed_by")
         .filter(pk=pk)
         .first()
     )
-    require(access is not None)
     if action == REVIEW and not can(user, REVIEW, access):
         raise PermissionDenied
     return access
@@ -80,8 +80,6 @@ def can(user, action: str, obj=None) -> bool:
 
 def sees_without_emergency(user, resident) -> bool:
     """Does the user see the resident already (then emergency access is not needed)?"""
-    from residents.selectors import residents_visible_to
-
     return residents_visible_to(user).filter(pk=resident.pk).exists()
 
 

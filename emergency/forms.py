@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 
-from btt.forms import Form
+from lib.forms import Form
 from residents.forms import PersonIdentifierField
 
 from .models import ReasonCategory

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import Action, Purpose
 from audit.services import record
-from btt.errors import TransitionError
+from lib.errors import TransitionError
 
 from . import access as policy
 from .models import DURATION, EmergencyAccess
@@ -42,10 +42,13 @@ def emergency_access_open(
             _("Du har allerede adgang til beboeren. Nødadgang er ikke nødvendig."),
             code="already_visible",
         )
+    team_id = policy.reviewing_team_id(user)
+    if team_id is None:  # ``policy.can(OPEN)``: a doctor or nurse of a team
+        raise PermissionDenied
     now = timezone.now()
     access = EmergencyAccess(
         user=user,
-        team_id=policy.reviewing_team_id(user),
+        team_id=team_id,
         resident=resident,
         reason_category=reason_category,
         reason_text=reason_text,

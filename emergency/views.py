@@ -5,8 +5,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from audit.models import Action, AuditEvent
 from audit.services import record_denied
-from btt.forms import call_service
-from organisation.access import require
+from lib.forms import call_service
+from organisation.access import found, require
 from residents.selectors import resident_by_identifier
 
 from . import access, services
@@ -60,8 +60,7 @@ def start(request):
 
 @require_POST
 def end(request):
-    current = active_emergency_for(request.user)
-    require(current is not None)
+    current = found(active_emergency_for(request.user))
     services.emergency_access_end(user=request.user, access=current)
     return redirect("home")
 

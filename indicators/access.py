@@ -20,6 +20,8 @@ drill-down links; ``get_for_user(user, level, pk)`` is the gatekeeper of every p
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -99,7 +101,7 @@ def get_for_user(user, level: str, pk: int, *, action: str = VIEW) -> Scope:
     if level not in LEVELS:
         raise Http404
     p = principal_for(user)
-    objects = {
+    objects: QuerySet[Any] = {
         REGION: Region.objects.all(),
         TEAM: Team.objects.select_related("region"),
         FACILITY: Facility.objects.select_related("team__region"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db.models import Count, Exists, F, Min, OuterRef, Q
@@ -23,9 +24,12 @@ from organisation.models import Facility
 from record.kinds import Kind
 from record.models import Entry, EntryVersion
 
+from .buckets import distinct_active
 from .periods import Period, aware_midnight
 from .scope import FACILITY, Scope, lived_at_q
-from .sql import distinct_active
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 MEDICATION_REVIEW_DAYS = getattr(settings, "INDICATORS_MEDICATION_REVIEW_DAYS", 365)
 MEDICATION_REVIEW_CHOICES = (90, 180, 365, 730)
@@ -34,8 +38,8 @@ MEDICATION_REVIEW_CHOICES = (90, 180, 365, 730)
 @dataclass(frozen=True)
 class Criterion:
     code: str
-    label: str
-    definition: str
+    label: StrOrPromise
+    definition: StrOrPromise
 
 
 def criteria(medication_days: int) -> list[Criterion]:
@@ -96,8 +100,8 @@ def criteria(medication_days: int) -> list[Criterion]:
 @dataclass(frozen=True)
 class Share:
     code: str
-    label: str
-    definition: str
+    label: StrOrPromise
+    definition: StrOrPromise
     numerator: int
     denominator: int
     counts_residents: bool = True  # facilities are not suppressed
@@ -129,7 +133,7 @@ def _medication_review(residents, day: datetime.date, days: int) -> int:
     database along the index on (team, kind, date)."""
     teams = sorted(
         set(Course.objects.filter(resident_id__in=residents).values_list("team_id", flat=True))
-    )  # as a list: both databases then walk the index for each team
+    )  # as a list: the database then walks the index for each team
     return Entry.objects.filter(
         team_id__in=teams,
         kind=Kind.MEDICATION_REVIEW,
@@ -315,22 +319,27 @@ def coverage(scope: Scope, period: Period) -> list[CoveragePoint]:
         courses = courses.filter(lived, resident__residences__facility_id=scope.pk)
     else:
         courses = courses.filter(lived, team_id__in=scope.team_ids)
-    # residents in course on each day, per facility they lived at that day
+    # residents in course on each day, per facility they lived at that day (the days after
+    # today are all today: each day once)
+    distinct_days = sorted(set(days))
     counts = distinct_active(
         courses,
         F("resident_id"),
         Greatest(F("started_on"), F("resident__residences__moved_in")),
         F("ended_on"),
-        [(day, day + datetime.timedelta(days=1)) for day in days],
+        [(day, day + datetime.timedelta(days=1)) for day in distinct_days],
         unit="resident__residences__facility_id",
         moved_out=F("resident__residences__moved_out"),
     )
     residents = [0] * len(days)
     covered = [0] * len(days)
-    for (facility_id, i), n in counts.items():
-        residents[i] += n
-        if facility_id in in_force[i]:
-            covered[i] += n
+    for i, day in enumerate(days):
+        j = distinct_days.index(day)
+        for (facility_id, bucket), n in counts.items():
+            if bucket == j:
+                residents[i] += n
+                if facility_id in in_force[i]:
+                    covered[i] += n
     return [
         CoveragePoint(
             day=day,

@@ -17,6 +17,7 @@ overlap. Two queries: the days in the windows, and the events in them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db.models import Case, Count, F, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, Greatest, Least
@@ -27,9 +28,12 @@ from django.utils.translation import gettext_lazy as _
 from board.models import BoardEntry
 from record.kinds import Kind
 
+from .buckets import DaysBetween, add_days, date_value
 from .periods import Period
 from .scope import OWN, Scope
-from .sql import AddDays, DaysBetween, date_value
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 WINDOW_CHOICES = (90, 180, 365)
 DEFAULT_WINDOW = 180
@@ -73,7 +77,7 @@ class PhaseFigure:
 @dataclass(frozen=True)
 class EventRow:
     code: str
-    label: str
+    label: StrOrPromise
     phases: dict  # phase code -> PhaseFigure
 
 
@@ -96,7 +100,7 @@ def _prefixed(q: Q, prefix: str) -> Q:
     out.connector, out.negated = q.connector, q.negated
     out.children = [
         _prefixed(child, prefix) if isinstance(child, Q) else (prefix + child[0], child[1])
-        for child in q.children
+        for child in cast("list[Any]", q.children)  # Q objects and (lookup, value) pairs
     ]
     return out
 
@@ -150,8 +154,8 @@ def before_after(scope: Scope, period: Period, window: int = DEFAULT_WINDOW) -> 
     # after-window (a range of the index on resident and date)
     near = Q(
         resident__record_entries__kind__in=kinds,
-        resident__record_entries__occurred_on__gte=AddDays(F("placed_on"), -window),
-        resident__record_entries__occurred_on__lte=AddDays(stay_end, window),
+        resident__record_entries__occurred_on__gte=add_days(F("placed_on"), -window),
+        resident__record_entries__occurred_on__lte=add_days(stay_end, window),
     )
     counts = entries.filter(near).aggregate(
         **{

@@ -4,6 +4,7 @@ whatever the amount of data."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
@@ -62,7 +63,9 @@ class ChartPanel:
 
 def _children(user, scope: Scope) -> list:
     level = scope.child_level
-    rows = []
+    rows: list[tuple[Any, bool, str]] = []
+    if level is None:  # a facility: no children
+        return rows
     for child in scope.children:
         link = url_for(level, child.pk) if access.can(user, access.VIEW, level, child) else ""
         rows.append((child, not access.can(user, access.EXACT, level, child), link))
@@ -152,7 +155,7 @@ def _coverage_panel(cov_table: Table, points) -> ChartPanel:
 def breadcrumbs(user, scope: Scope) -> list[tuple[str, str]]:
     """(name, link or "") from the region down to the scope, for the levels the user sees."""
     crumbs = []
-    obj = scope.obj
+    obj: Any = scope.obj  # a Region, Team or Facility, as ``scope.level`` says
     if scope.level == FACILITY:
         team = obj.team
         if team is not None and access.can(user, access.VIEW, TEAM, team):

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from btt.forms import DateInput, Form
+from lib.forms import DateInput, Form, hide_optional
 
 from .adherence import MEDICATION_REVIEW_CHOICES, MEDICATION_REVIEW_DAYS
 from .before_after import DEFAULT_WINDOW, WINDOW_CHOICES
@@ -26,15 +26,14 @@ class Options:
     medication_days: int = MEDICATION_REVIEW_DAYS
 
     def query(self) -> str:
-        return urlencode(
-            {
-                "fra": self.period.start.isoformat(),
-                "til": self.period.end.isoformat(),
-                "inddeling": self.period.granularity,
-                "vindue": self.window,
-                "medicin": self.medication_days,
-            }
-        )
+        params: dict[str, str | int] = {
+            "fra": self.period.start.isoformat(),
+            "til": self.period.end.isoformat(),
+            "inddeling": self.period.granularity,
+            "vindue": self.window,
+            "medicin": self.medication_days,
+        }
+        return urlencode(params)
 
 
 class PeriodForm(Form):
@@ -91,8 +90,7 @@ class PeriodForm(Form):
         """``granularity``: the default (quarters for a region, months for a team)."""
         super().__init__(*args, **kwargs)
         self.default_granularity = granularity
-        for field in self.fields.values():
-            field.show_optional = False
+        hide_optional(*self.fields.values())
 
     def options(self) -> Options:
         """The chosen options; the defaults where a value is missing or the form is invalid

@@ -8,8 +8,6 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .sql import month_index
-
 MONTH = "maaned"
 QUARTER = "kvartal"
 GRANULARITIES = [(MONTH, _("Måned")), (QUARTER, _("Kvartal"))]
@@ -29,10 +27,6 @@ class Bucket:
     @property
     def end_excl(self) -> datetime.date:
         return self.end + datetime.timedelta(days=1)
-
-    @property
-    def months(self) -> range:
-        return range(month_index(self.start), month_index(self.end) + 1)
 
     @property
     def days(self) -> int:
@@ -56,9 +50,6 @@ class Period:
         bucket = Bucket(0, self.start, self.end, label, "i alt")
         return Period(self.start, self.end, self.granularity, (bucket,))
 
-    def month_to_bucket(self) -> dict[int, int]:
-        return {m: b.index for b in self.buckets for m in b.months}
-
 
 def _month_start(day: datetime.date) -> datetime.date:
     return day.replace(day=1)
@@ -70,7 +61,7 @@ def _next_month(day: datetime.date) -> datetime.date:
 
 def make_period(start: datetime.date, end: datetime.date, granularity: str = MONTH) -> Period:
     """Calendar months or quarters that overlap [start, end], each clipped to it."""
-    buckets = []
+    buckets: list[Bucket] = []
     cursor = _month_start(start)
     if granularity == QUARTER:
         cursor = cursor.replace(month=(cursor.month - 1) // 3 * 3 + 1)

@@ -2,30 +2,22 @@
 to the figure, its unit, and how the database computes it.
 
 A measure computes values per bucket of a period (months or quarters) for a scope, or per
-child of the scope (the teams of a region, the facilities of a team). Counts of dated events
-are counted per month by the database and summed into quarters; everything else (distinct
-residents, medians, nights in hospital, readmissions) is computed per bucket by joining a small
-table of the buckets in SQL (indicators/sql.py). Measures that read the same table on the same
-date are batched into one query. Nothing loops over rows in Python: what comes back from the
-database is one row per bucket (and child), or the one or two middle rows of a median.
+child of the scope (the teams of a region, the facilities of a team). PostgreSQL places each
+row in its bucket (or, for a span of days, in each bucket it touches) and groups: conditional
+counts of dated events, distinct residents, medians (``percentile_cont``), nights in hospital,
+readmissions (a window over each resident's admissions); see indicators/buckets.py. Measures
+that read the same table on the same date are batched into one query. Nothing loops over rows
+in Python: what comes back from the database is one row per bucket (and child).
 """
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import (
-    Case,
-    Count,
-    Exists,
-    F,
-    OuterRef,
-    Q,
-    Subquery,
-    Value,
-    When,
-)
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -36,18 +28,20 @@ from record.kinds import Kind
 from record.models import Entry
 from residents.models import Residence
 
-from .periods import Period, aware_midnight
-from .scope import FACILITY, OWN, REGION, RESIDENCE, TEAM, Scope
-from .sql import (
-    MonthIndex,
+from .buckets import (
     count_by_bucket,
     date_value,
     distinct_active,
     entry_counts,
     medians_by_bucket,
     overlap_days,
-    readmissions_by_bucket,
+    readmitted,
 )
+from .periods import Period, aware_midnight
+from .scope import FACILITY, OWN, REGION, RESIDENCE, TEAM, Scope
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 READMISSION_DAYS = 30
 NO_END = datetime.date(9999, 12, 31)  # stands in for "not ended" in comparisons
@@ -84,7 +78,7 @@ class Events:
     index on (team, kind, date); ``part`` keeps the cheap counts apart from those that need
     more than the index (subtypes, earlier admissions)."""
 
-    model: type
+    model: type[Any]  # a model class
     on: str
     where: Q = field(default_factory=Q)
     via: str = OWN
@@ -102,7 +96,7 @@ class Stock:
     """Distinct residents with a ``model`` row active at least one day in the bucket (from
     ``start`` to ``end`` inclusive; no end: still active)."""
 
-    model: type
+    model: type[Any]  # a model class
     start: str
     end: str
     via: str = OWN
@@ -123,23 +117,23 @@ class Median:
     """The median of the days from ``since`` to the date ``on`` over the rows whose date
     ``on`` falls in the bucket. ``prepare`` narrows the rows and adds annotations."""
 
-    model: type
+    model: type[Any]  # a model class
     on: str
     since: str
     where: Q = field(default_factory=Q)
     via: str = OWN
     datetime_field: bool = False
-    prepare: object = None
+    prepare: Callable[[QuerySet[Any], Period], QuerySet[Any]] | None = None
 
 
 @dataclass(frozen=True)
 class Indicator:
     code: str
-    section: str
-    label: str
-    definition: str
-    unit: str
-    measure: object
+    section: StrOrPromise
+    label: StrOrPromise
+    definition: StrOrPromise
+    unit: StrOrPromise
+    measure: Any  # Events, Stock, Readmissions, BedDays or Median
     key: bool = False  # shown in the tables per team and per facility
 
     @property
@@ -173,16 +167,19 @@ U_COUNT = _("antal")
 U_DAYS = _("dage (median)")
 U_BED_DAYS = _("sengedage")
 
-_AT_FACILITY = _(
-    "På botilbudsniveau: det botilbud, hvor beboeren boede på dagen (bopælshistorikken)."
+# A plain str: a lazy text plus a lazy text is one (evaluated when the module loads).
+_AT_FACILITY = str(
+    _("På botilbudsniveau: det botilbud, hvor beboeren boede på dagen (bopælshistorikken).")
 )
 
 
 def _first_visit(qs, period: Period):
-    """Courses that overlap the period, with the date of their first visit (the first visit
-    entry of the course from its start day to its end day). The resident and date conditions
-    let the database walk the index on resident and date from the start of the course and
-    stop at the first visit."""
+    """Courses that overlap the period, joined to their first visit (the first visit entry of
+    the course from its start day to its end day), whose date is ``first_visit``. The
+    resident and date conditions let the database walk the index on resident and date from
+    the start of the course and stop at the first visit; the visit is then read by its id.
+    So the subquery runs once per course, and its date is a column: a subquery in the SELECT
+    list would run again for each use (the bucket, the days, the facility lived at)."""
     first = (
         Entry.objects.filter(
             resident_id=OuterRef("resident_id"),
@@ -192,11 +189,12 @@ def _first_visit(qs, period: Period):
         )
         .filter(occurred_on__lte=Coalesce(OuterRef("ended_on"), date_value(NO_END)))
         .order_by("occurred_on")
-        .values("occurred_on")[:1]
+        .values("pk")[:1]
     )
     qs = qs.filter(started_on__lte=period.end)
     qs = qs.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=period.start))
-    return qs.annotate(first_visit=Subquery(first))
+    qs = qs.filter(record_entries=Subquery(first))
+    return qs.annotate(first_visit=F("record_entries__occurred_on"))  # the same join
 
 
 def _decided_in(qs, period: Period):
@@ -506,6 +504,8 @@ KEY_INDICATORS = [i for i in INDICATORS if i.key]
 
 
 def _period_q(on: str, period: Period, datetime_field: bool) -> Q:
+    start: datetime.date  # a datetime (a date too) for a datetime field
+    end: datetime.date
     if datetime_field:
         start, end = aware_midnight(period.start), aware_midnight(period.end_excl)
     else:
@@ -535,7 +535,8 @@ def _compute_kind_counts(group: list[Indicator], scope: Scope, period: Period, c
     team_ids = scope.team_ids
     bounds = [(b.start, b.end_excl) for b in period.buckets]
     out: dict[str, Result] = {i.code: {} for i in group}
-    for (team, kind, bucket), n in entry_counts(team_ids, sorted(kinds), bounds).items():
+    plain = sorted(k for k in kinds if k is not None)  # the caller checked: all are plain
+    for (team, kind, bucket), n in entry_counts(team_ids, plain, bounds).items():
         unit = team if children else None
         cells = out[kinds[kind]].setdefault(unit, {})
         total = cells.get(bucket, ZERO).n + n
@@ -565,45 +566,18 @@ def _compute_events(group: list[Indicator], scope: Scope, period: Period, childr
             union |= indicator.measure.where
         qs = qs.filter(union)
     qs, key = _scoped(qs, scope, children, first.via, first.on)
+    bounds: list[tuple[datetime.date, datetime.date]]
     if first.datetime_field:
-        return _compute_moments(group, qs, key, period)
-    month = MonthIndex(F(first.on))
-    values = [key, "_month"] if key else ["_month"]
-    rows = (
-        qs.annotate(_month=month)
-        .values(*values)
-        .annotate(**{i.code: Count("pk", filter=i.measure.where or None) for i in group})
-        .order_by()
-    )
-    to_bucket = period.month_to_bucket()
-    out: dict[str, Result] = {i.code: {} for i in group}
-    for row in rows:
-        unit = row[key] if key else None
-        bucket = to_bucket.get(row["_month"])
-        if bucket is None:
-            continue
-        for indicator in group:
-            cells = out[indicator.code].setdefault(unit, {})
-            old = cells.get(bucket, ZERO)
-            n = old.n + row[indicator.code]
-            cells[bucket] = Cell(n, n)
-    return out
-
-
-def _compute_moments(group: list[Indicator], qs, key, period: Period):
-    """Events dated by a moment (a DateTimeField): counted per bucket of local days."""
-    flags = {
-        i.code: Case(When(i.measure.where, then=Value(1)), default=Value(0))
-        if i.measure.where
-        else Value(1)
-        for i in group
-    }
-    bounds = [(aware_midnight(b.start), aware_midnight(b.end_excl)) for b in period.buckets]
-    counts = count_by_bucket(qs, F(group[0].measure.on), flags, bounds, unit=key)
+        # moments: the buckets are local days, compared as stored
+        bounds = [(aware_midnight(b.start), aware_midnight(b.end_excl)) for b in period.buckets]
+    else:
+        bounds = [(b.start, b.end_excl) for b in period.buckets]
+    wheres = {i.code: i.measure.where or None for i in group}
+    counts = count_by_bucket(qs, F(first.on), wheres, bounds, unit=key)
     out: dict[str, Result] = {i.code: {} for i in group}
     for (unit, bucket), values in counts.items():
-        for indicator, n in zip(group, values, strict=True):
-            out[indicator.code].setdefault(unit, {})[bucket] = Cell(int(n), int(n))
+        for code, n in values.items():
+            out[code].setdefault(unit, {})[bucket] = Cell(n, n)
     return out
 
 
@@ -680,16 +654,16 @@ def _compute_median(indicator: Indicator, scope: Scope, period: Period, children
 
 
 def _compute_readmissions(scope: Scope, period: Period, children: bool):
-    """All admissions of the residents with an admission in the scope and period (earlier
-    ones and those in other teams included), each marked with whether it counts for the
-    scope (or which child it counts for); the window finds each one's latest earlier
-    discharge."""
+    """Admissions in the scope and period that began within ``READMISSION_DAYS`` of the latest
+    earlier discharge. The window runs over all admissions of the residents with an admission
+    in the scope and period (earlier ones and those in other teams included); the ones it
+    finds are then attributed to the scope (or a child)."""
     by_residence = scope.level == FACILITY or (children and scope.level == TEAM)
     if by_residence:
         # everyone who lived at the facilities during the period (a few more than needed;
-        # ``_in`` below decides what counts)
+        # the residence on the day of the admission decides what counts)
         facility_ids = [f.pk for f in scope.children] if children else [scope.pk]
-        residents = (
+        residents: QuerySet[Any, Any] = (
             Residence.objects.filter(facility_id__in=facility_ids, moved_in__lte=period.end)
             .filter(Q(moved_out__isnull=True) | Q(moved_out__gt=period.start))
             .values("resident_id")
@@ -705,8 +679,8 @@ def _compute_readmissions(scope: Scope, period: Period, children: bool):
     # nor hide one (the latest discharge is what counts), so it is left out.
     teams = sorted(
         set(Course.objects.filter(resident_id__in=residents).values_list("team_id", flat=True))
-    )  # as a list: both databases then walk the index for each team
-    qs = Entry.objects.filter(
+    )  # as a list: the database then walks the index for each team
+    admissions = Entry.objects.filter(
         team_id__in=teams,
         kind=Kind.ADMISSION,
         occurred_on__lt=period.end_excl,
@@ -715,6 +689,13 @@ def _compute_readmissions(scope: Scope, period: Period, children: bool):
         Q(occurred_until__isnull=True)
         | Q(occurred_until__gte=period.start - datetime.timedelta(days=READMISSION_DAYS))
     )
+    # the readmissions of the period that count for the scope (or a child)
+    qs = Entry.objects.filter(
+        kind=Kind.ADMISSION,
+        occurred_on__gte=period.start,
+        occurred_on__lt=period.end_excl,
+        pk__in=readmitted(admissions, READMISSION_DAYS),
+    )
     unit = None
     if by_residence:
         residence = Residence.objects.filter(
@@ -722,23 +703,19 @@ def _compute_readmissions(scope: Scope, period: Period, children: bool):
             facility_id__in=facility_ids,
             moved_in__lte=OuterRef("occurred_on"),
         ).filter(Q(moved_out__isnull=True) | Q(moved_out__gt=OuterRef("occurred_on")))
-        qs = qs.annotate(
-            _in=Case(When(Exists(residence), then=Value(1)), default=Value(0)),
-        )
+        qs = qs.filter(Exists(residence))
         if children:
             qs = qs.annotate(_at=Subquery(residence.values("facility_id")[:1]))
             unit = "_at"
     else:
-        qs = qs.annotate(
-            _in=Case(When(team_id__in=scope.team_ids, then=Value(1)), default=Value(0))
-        )
+        qs = qs.filter(team_id__in=scope.team_ids)
         if children:
             unit = "team_id"
     bounds = [(b.start, b.end_excl) for b in period.buckets]
-    counts = readmissions_by_bucket(qs, bounds, READMISSION_DAYS, unit=unit)
+    counts = count_by_bucket(qs, F("occurred_on"), {"n": None}, bounds, unit=unit)
     out: Result = {}
-    for (u, bucket), n in counts.items():
-        out.setdefault(u, {})[bucket] = Cell(n, n)
+    for (u, bucket), values in counts.items():
+        out.setdefault(u, {})[bucket] = Cell(values["n"], values["n"])
     return out
 
 

@@ -44,7 +44,7 @@ class V:
     """One cell: what is shown, and the number behind it (None when hidden or empty)."""
 
     text: str
-    raw: float | int | None = None
+    raw: float | int | str | None = None
     hidden: bool = False
 
 

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 
 from audit.models import Action
 from audit.services import record
-from organisation.access import require
+from organisation.access import found, require
 
 from . import access, dashboard
 from .exports import to_csv, to_xlsx
@@ -34,9 +34,7 @@ DEFAULT_GRANULARITY = {REGION: QUARTER, TEAM: MONTH, FACILITY: MONTH}
 @require_GET
 def home(request):
     """The user's own starting point: their region, team or facility."""
-    landing = access.landing(request.user)
-    require(landing is not None)
-    level, pk = landing
+    level, pk = found(access.landing(request.user))
     return redirect(dashboard.url_for(level, pk))
 
 

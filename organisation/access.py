@@ -14,7 +14,9 @@ principal or the member look-ups here (``team_members``, ``facility_members``,
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict, TypeVar
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
@@ -22,6 +24,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from audit.denials import resident_forbidden, resident_not_found
+from organisation.hooks import emergency_resident_ids
 from organisation.models import (
     FACILITY_ROLES,
     RESIDENT_DATA_ROLES,
@@ -34,7 +37,27 @@ from organisation.models import (
     Region,
     Role,
     Team,
+    Ward,
 )
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import UserManager, _AnyUser, _User
+    from django.http import HttpRequest
+
+    # The configured user model (accounts.User) as django-stubs resolves it, for annotations
+    # only (nothing is imported from accounts): ``User`` signed in, ``AnyUser`` as
+    # ``request.user`` is typed (signed in or anonymous).
+    User: TypeAlias = _User
+    AnyUser: TypeAlias = _AnyUser
+
+    class AuthenticatedHttpRequest(HttpRequest):
+        """A request that ``accounts.middleware.LoginRequiredMiddleware`` let through to a
+        view: its user is signed in."""
+
+        user: User
+
+
+_T = TypeVar("_T")
 
 # Professions that may make clinical decisions (visitation, ending a course).
 CLINICAL_DECIDERS = frozenset({Profession.DOCTOR, Profession.NURSE, Profession.LEADER})
@@ -98,11 +121,11 @@ class Principal:
 ANONYMOUS = Principal(user_id=None)
 
 
-def principal_for(user) -> Principal:
+def principal_for(user: AnyUser | None) -> Principal:
     if user is None or not user.is_authenticated or not user.is_active:
         return ANONYMOUS
     cached = getattr(user, "_principal_cache", None)
-    if cached is not None:
+    if isinstance(cached, Principal):
         return cached
     memberships = Membership.objects.filter(
         user=user, is_active=True, status=MembershipStatus.CONFIRMED
@@ -113,7 +136,8 @@ def principal_for(user) -> Principal:
     for m in memberships:
         roles.add(m.role)
         labels.append(str(m.scope))
-        if m.role in (Role.TEAM_STAFF, Role.TEAM_LEADER):
+        # the check constraint gives each role its scope; the ``is not None`` tell the type checker
+        if m.role in (Role.TEAM_STAFF, Role.TEAM_LEADER) and m.team_id is not None:
             teams.add(m.team_id)
             team_professions.add((m.team_id, m.profession))
             if m.role == Role.TEAM_LEADER:
@@ -122,19 +146,17 @@ def principal_for(user) -> Principal:
                 decider_teams.add(m.team_id)
             if m.profession in EMERGENCY_PROFESSIONS:
                 emergency_teams.add(m.team_id)
-        elif m.role in (Role.FACILITY_STAFF, Role.FACILITY_LEADER):
+        elif m.role in (Role.FACILITY_STAFF, Role.FACILITY_LEADER) and m.facility_id is not None:
             facilities.add(m.facility_id)
             if m.role == Role.FACILITY_LEADER:
                 leader_facilities.add(m.facility_id)
-        elif m.role == Role.WARD_STAFF:
+        elif m.role == Role.WARD_STAFF and m.ward_id is not None:
             wards.add(m.ward_id)
-        elif m.role == Role.REGION_ADMIN:
+        elif m.role == Role.REGION_ADMIN and m.region_id is not None:
             regions.add(m.region_id)
     emergency_residents: set[int] = set()
-    if emergency_teams:
-        from emergency.selectors import active_emergency_resident_ids
-
-        emergency_residents = active_emergency_resident_ids(user)
+    if emergency_teams:  # the emergency app's answer (a layer above; see organisation.hooks)
+        emergency_residents = set(emergency_resident_ids(user))
     principal = Principal(
         user_id=user.pk,
         team_ids=frozenset(teams),
@@ -150,7 +172,7 @@ def principal_for(user) -> Principal:
         labels=tuple(labels),
         team_professions=frozenset(team_professions),
     )
-    user._principal_cache = principal
+    vars(user)["_principal_cache"] = principal  # the user object lives for one request
     return principal
 
 
@@ -160,7 +182,23 @@ def require(condition: bool) -> None:
         raise Http404
 
 
-def check_object(user, action: str, obj, *, can, view: str = "view", resident_id=None) -> None:
+def found(obj: _T | None) -> _T:
+    """``obj``, or Http404 when it is None: ``require(obj is not None)`` in a form the type
+    checker follows."""
+    if obj is None:
+        raise Http404
+    return obj
+
+
+def check_object(
+    user: AnyUser,
+    action: str,
+    obj: _T,
+    *,
+    can: Callable[[AnyUser, str, _T], bool],
+    view: str = "view",
+    resident_id: int | None = None,
+) -> None:
     """The answer of a policy's ``get_for_user`` for an object already in hand (services, and
     pages that loaded it otherwise): Http404 unless ``can(user, view, obj)`` (existence must not
     leak), PermissionDenied unless ``can(user, action, obj)``. ``resident_id`` names the
@@ -185,7 +223,7 @@ TEAM_DECIDE = "decide"  # visitate, end courses
 TEAM_LEAD = "lead"
 
 
-def can_facility(user_or_principal, action: str, facility) -> bool:
+def can_facility(user_or_principal: AnyUser | Principal, action: str, facility: Facility) -> bool:
     """May this user do ``action`` with ``facility`` (a Facility or anything with ``pk`` and
     ``team_id``)?"""
     p = _as_principal(user_or_principal)
@@ -205,7 +243,7 @@ def can_facility(user_or_principal, action: str, facility) -> bool:
     raise ValueError(f"unknown facility action {action!r}")
 
 
-def can_team(user_or_principal, action: str, team_id: int | None) -> bool:
+def can_team(user_or_principal: AnyUser | Principal, action: str, team_id: int | None) -> bool:
     p = _as_principal(user_or_principal)
     if action == TEAM_MEMBER:
         return team_id in p.team_ids
@@ -219,24 +257,24 @@ def can_team(user_or_principal, action: str, team_id: int | None) -> bool:
 # --- Page-level questions (the menu and the pages' gatekeepers ask these) ---------------------
 
 
-def may_list_facilities(user) -> bool:
+def may_list_facilities(user: AnyUser) -> bool:
     """The facility list ("Botilbud"): team staff, housing staff and region administrators."""
     p = principal_for(user)
     return p.is_team_staff or p.is_facility_staff or p.is_region_admin
 
 
-def may_manage_staff(user) -> bool:
+def may_manage_staff(user: AnyUser) -> bool:
     """The "Medarbejdere og adgang" page: leaders of a team or a facility (they grant its
     memberships)."""
     return principal_for(user).is_leader
 
 
-def may_administer(user) -> bool:
+def may_administer(user: AnyUser) -> bool:
     """The administration (Django admin, limited to their region): region administrators."""
     return principal_for(user).is_region_admin
 
 
-def _as_principal(user_or_principal) -> Principal:
+def _as_principal(user_or_principal: AnyUser | Principal) -> Principal:
     if isinstance(user_or_principal, Principal):
         return user_or_principal
     return principal_for(user_or_principal)
@@ -264,15 +302,15 @@ def _in_force() -> Q:
     return Q(is_active=True, status=MembershipStatus.CONFIRMED)
 
 
-def _active_user(user) -> bool:
+def _active_user(user: AnyUser | None) -> bool:
     return user is not None and user.is_authenticated and user.is_active
 
 
-def _is_superuser(user) -> bool:
-    return _active_user(user) and bool(user.is_superuser)
+def _is_superuser(user: AnyUser | None) -> bool:
+    return user is not None and _active_user(user) and bool(user.is_superuser)
 
 
-def _region_q(region_ids, prefix: str = "") -> Q:
+def _region_q(region_ids: Iterable[int] | QuerySet[Any, Any], prefix: str = "") -> Q:
     return (
         Q(**{f"{prefix}team__region__in": region_ids})
         | Q(**{f"{prefix}facility__region__in": region_ids})
@@ -281,7 +319,14 @@ def _region_q(region_ids, prefix: str = "") -> Q:
     )
 
 
-def scope_matches(role: str, *, team=None, facility=None, ward=None, region=None) -> bool:
+def scope_matches(
+    role: str,
+    *,
+    team: Team | None = None,
+    facility: Facility | None = None,
+    ward: Ward | None = None,
+    region: Region | None = None,
+) -> bool:
     """The role names exactly its kind of scope (the model's check constraint, in Python)."""
     given = {"team": team, "facility": facility, "ward": ward, "region": region}
     wanted = (
@@ -298,14 +343,20 @@ def scope_matches(role: str, *, team=None, facility=None, ward=None, region=None
     return wanted is not None and all((v is not None) == (k == wanted) for k, v in given.items())
 
 
-def region_id_of(*, team=None, facility=None, ward=None, region=None) -> int | None:
+def region_id_of(
+    *,
+    team: Team | None = None,
+    facility: Facility | None = None,
+    ward: Ward | None = None,
+    region: Region | None = None,
+) -> int | None:
     if region is not None:
         return region.pk
     scope = team or facility or ward
     return scope.region_id if scope is not None else None
 
 
-def unit_has_leader(*, team=None, facility=None) -> bool:
+def unit_has_leader(*, team: Team | None = None, facility: Facility | None = None) -> bool:
     """Has this team or facility an active leader with a confirmed membership?"""
     if team is not None:
         found = Membership.objects.filter(_in_force(), team=team, role=Role.TEAM_LEADER)
@@ -317,31 +368,45 @@ def unit_has_leader(*, team=None, facility=None) -> bool:
 
 
 def can_grant_membership(
-    user, *, for_user, role: str, team=None, facility=None, ward=None, region=None
+    user: AnyUser,
+    *,
+    for_user: User | None,
+    role: str,
+    team: Team | None = None,
+    facility: Facility | None = None,
+    ward: Ward | None = None,
+    region: Region | None = None,
 ) -> bool:
     """May ``user`` give ``for_user`` this role so that it is in force at once?"""
     if not _active_user(user) or for_user is None or for_user.pk == user.pk:
         return False
-    scope = {"team": team, "facility": facility, "ward": ward, "region": region}
-    if not scope_matches(role, **scope):
+    if not scope_matches(role, team=team, facility=facility, ward=ward, region=region):
         return False
     p = principal_for(user)
-    if role in TEAM_ROLES:
+    # scope_matches has checked that the role's own scope is given (``is not None``)
+    if role in TEAM_ROLES and team is not None:
         return team.pk in p.leader_team_ids or (
             _is_superuser(user) and not unit_has_leader(team=team)
         )
-    if role in FACILITY_ROLES:
+    if role in FACILITY_ROLES and facility is not None:
         return facility.pk in p.leader_facility_ids or (
             _is_superuser(user) and not unit_has_leader(facility=facility)
         )
-    if role == Role.WARD_STAFF:
+    if role == Role.WARD_STAFF and ward is not None:
         return _is_superuser(user) or ward.region_id in p.admin_region_ids
     if role == Role.REGION_ADMIN:
         return _is_superuser(user)
     return False
 
 
-def can_propose_membership(user, *, for_user, role: str, team=None, facility=None) -> bool:
+def can_propose_membership(
+    user: AnyUser,
+    *,
+    for_user: User | None,
+    role: str,
+    team: Team | None = None,
+    facility: Facility | None = None,
+) -> bool:
     """May ``user`` propose a team or facility membership for its leader to confirm?"""
     if not _active_user(user) or for_user is None or for_user.pk == user.pk:
         return False
@@ -351,7 +416,7 @@ def can_propose_membership(user, *, for_user, role: str, team=None, facility=Non
     return _is_superuser(user) or region_id in principal_for(user).admin_region_ids
 
 
-def memberships_visible(user) -> QuerySet[Membership]:
+def memberships_visible(user: AnyUser) -> QuerySet[Membership]:
     """Memberships a user may see, with their history: a leader those of the team or facility
     they lead, a region administrator those of their region, a superuser all."""
     if not _active_user(user):
@@ -369,7 +434,7 @@ def memberships_visible(user) -> QuerySet[Membership]:
     return Membership.objects.filter(condition)
 
 
-def _sees_membership(user, p: Principal, m: Membership) -> bool:
+def _sees_membership(user: AnyUser, p: Principal, m: Membership) -> bool:
     return (
         _is_superuser(user)
         or (m.team_id is not None and m.team_id in p.leader_team_ids)
@@ -378,7 +443,7 @@ def _sees_membership(user, p: Principal, m: Membership) -> bool:
     )
 
 
-def _may_grant_as(user, m: Membership, role: str | None = None) -> bool:
+def _may_grant_as(user: AnyUser, m: Membership, role: str | None = None) -> bool:
     return can_grant_membership(
         user,
         for_user=m.user,
@@ -390,7 +455,7 @@ def _may_grant_as(user, m: Membership, role: str | None = None) -> bool:
     )
 
 
-def can_membership(user, action: str, m: Membership) -> bool:
+def can_membership(user: AnyUser, action: str, m: Membership) -> bool:
     """May ``user`` do ``action`` (view, confirm, reject, change, end) to this membership?"""
     if not _active_user(user):
         return False
@@ -423,7 +488,7 @@ def can_membership(user, action: str, m: Membership) -> bool:
     raise ValueError(f"unknown membership action {action!r}")
 
 
-def get_membership_for_user(user, pk: int, *, action: str = MEMBERSHIP_VIEW) -> Membership:
+def get_membership_for_user(user: AnyUser, pk: int, *, action: str = MEMBERSHIP_VIEW) -> Membership:
     """404 when the user may not see the membership, 403 when they may see but not do it."""
     m = (
         memberships_visible(user)
@@ -431,38 +496,36 @@ def get_membership_for_user(user, pk: int, *, action: str = MEMBERSHIP_VIEW) -> 
         .filter(pk=pk)
         .first()
     )
-    require(m is not None)
+    m = found(m)
     if not can_membership(user, action, m):
         raise PermissionDenied
     return m
 
 
-def teams_led_by(user) -> QuerySet[Team]:
+def teams_led_by(user: AnyUser) -> QuerySet[Team]:
     return Team.objects.filter(pk__in=principal_for(user).leader_team_ids)
 
 
-def teams_of(user) -> QuerySet[Team]:
+def teams_of(user: AnyUser) -> QuerySet[Team]:
     """The teams the user is a member of (active, confirmed memberships)."""
     return Team.objects.filter(pk__in=principal_for(user).team_ids)
 
 
-def facilities_led_by(user) -> QuerySet[Facility]:
+def facilities_led_by(user: AnyUser) -> QuerySet[Facility]:
     return Facility.objects.filter(pk__in=principal_for(user).leader_facility_ids)
 
 
-def get_team_for_leader(user, pk: int) -> Team:
-    team = teams_led_by(user).select_related("region").filter(pk=pk).first()
-    require(team is not None)
-    return team
+def get_team_for_leader(user: AnyUser, pk: int) -> Team:
+    return found(teams_led_by(user).select_related("region").filter(pk=pk).first())
 
 
-def get_facility_for_leader(user, pk: int) -> Facility:
-    facility = facilities_led_by(user).select_related("region", "team").filter(pk=pk).first()
-    require(facility is not None)
-    return facility
+def get_facility_for_leader(user: AnyUser, pk: int) -> Facility:
+    return found(facilities_led_by(user).select_related("region", "team").filter(pk=pk).first())
 
 
-def unit_memberships(*, team=None, facility=None) -> QuerySet[Membership]:
+def unit_memberships(
+    *, team: Team | None = None, facility: Facility | None = None
+) -> QuerySet[Membership]:
     """Every membership of one team or facility (any status), for its leader's page. The
     caller has checked that the user leads it (``get_team_for_leader``)."""
     if team is not None:
@@ -472,7 +535,9 @@ def unit_memberships(*, team=None, facility=None) -> QuerySet[Membership]:
     return Membership.objects.none()
 
 
-def unit_membership_history(*, team=None, facility=None) -> QuerySet[MembershipEvent]:
+def unit_membership_history(
+    *, team: Team | None = None, facility: Facility | None = None
+) -> QuerySet[MembershipEvent]:
     """Grants, proposals, confirmations, changes and ends in one team or facility, newest
     first (the caller has checked that the user leads it)."""
     return MembershipEvent.objects.filter(
@@ -483,11 +548,17 @@ def unit_membership_history(*, team=None, facility=None) -> QuerySet[MembershipE
 # --- Member look-ups for other apps (instead of querying Membership themselves) ---------------
 
 
-def _users():
+class UserIdRow(TypedDict):
+    """A row of ``.values("user_id")``."""
+
+    user_id: int
+
+
+def _users() -> UserManager[User]:
     return get_user_model().objects
 
 
-def users_in_regions(region_ids):
+def users_in_regions(region_ids: Iterable[int]) -> QuerySet[User]:
     """Users of these regions: administered there (``User.region``) or holding a membership
     (of any status) in one of their teams, facilities, wards or the region itself. Never
     superusers. A leader grants, and a region administrator proposes, only to these."""
@@ -496,18 +567,22 @@ def users_in_regions(region_ids):
     return _users().filter(Q(region__in=region_ids) | Exists(in_region), is_superuser=False)
 
 
-def user_ids_in_regions(region_ids) -> QuerySet:
+def user_ids_in_regions(region_ids: Iterable[int]) -> QuerySet[Membership, UserIdRow]:
     """``user_id`` of every active membership (confirmed or proposed) in these regions."""
     return Membership.objects.filter(_region_q(region_ids), is_active=True).values("user_id")
 
 
-def user_ids_outside_regions(region_ids) -> QuerySet:
+def user_ids_outside_regions(
+    region_ids: Iterable[int],
+) -> QuerySet[Membership, UserIdRow]:
     """``user_id`` of every active membership (confirmed or proposed) in any other region."""
     others = Region.objects.exclude(pk__in=region_ids).values("pk")
     return Membership.objects.filter(_region_q(others), is_active=True).values("user_id")
 
 
-def user_ids_of_units(*, team_ids=(), facility_ids=()) -> QuerySet:
+def user_ids_of_units(
+    *, team_ids: Iterable[int] = (), facility_ids: Iterable[int] = ()
+) -> QuerySet[Membership, UserIdRow]:
     """``user_id`` of every active membership (confirmed or proposed) in these teams or
     facilities."""
     return Membership.objects.filter(
@@ -515,12 +590,12 @@ def user_ids_of_units(*, team_ids=(), facility_ids=()) -> QuerySet:
     ).values("user_id")
 
 
-def user_ids_with_roles(roles) -> QuerySet:
+def user_ids_with_roles(roles: Iterable[str]) -> QuerySet[Membership, UserIdRow]:
     """``user_id`` of every membership in force (active, confirmed) with one of these roles."""
     return Membership.objects.filter(_in_force(), role__in=list(roles)).values("user_id")
 
 
-def team_members(team_id: int, *, professions=None):
+def team_members(team_id: int, *, professions: Iterable[str] | None = None) -> QuerySet[User]:
     """Active users with a membership in force in the team (optionally of these professions)."""
     found = Membership.objects.filter(
         _in_force(), user=OuterRef("pk"), team_id=team_id, role__in=TEAM_ROLES
@@ -530,7 +605,7 @@ def team_members(team_id: int, *, professions=None):
     return _users().filter(Exists(found), is_active=True)
 
 
-def facility_members(facility_ids):
+def facility_members(facility_ids: int | Iterable[int] | QuerySet[Any, Any]) -> QuerySet[User]:
     """Active users with a membership in force at the facility (an id, ids or a queryset)."""
     if isinstance(facility_ids, int):
         facility_ids = [facility_ids]

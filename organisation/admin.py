@@ -9,11 +9,17 @@ administrator's proposal for a team or facility waits for its leader), changing 
 and writes one audit row.
 """
 
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, cast
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.db.models import ForeignKey, Model, QuerySet
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -33,8 +39,29 @@ from .models import (
     Ward,
 )
 
+if TYPE_CHECKING:
+    from django.contrib.admin.options import _FieldGroups
 
-class RegionScopedAdmin(admin.ModelAdmin):
+    from .access import User
+
+    # Django's admin and model form classes are generic only in django-stubs.
+    _ModelAdmin = admin.ModelAdmin[Any]
+    _TabularInline = admin.TabularInline[Any, Any]
+    _ModelForm = forms.ModelForm[Any]
+    _AdminMixinBase = admin.ModelAdmin[Any]
+else:
+    _ModelAdmin, _TabularInline, _ModelForm = admin.ModelAdmin, admin.TabularInline, forms.ModelForm
+    _AdminMixinBase = object
+
+
+def _admin_user(request: HttpRequest) -> User:
+    """The signed-in user of an admin request (the admin site lets nobody else in)."""
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    return request.user
+
+
+class RegionScopedAdmin(_ModelAdmin):
     """Shows and offers only rows of the admin's own region(s); superusers see everything.
 
     ``region_path`` is the lookup from the model to its region; a model without one
@@ -45,55 +72,61 @@ class RegionScopedAdmin(admin.ModelAdmin):
 
     region_path = "region"
 
-    def _regions(self, request):
+    def _regions(self, request: HttpRequest) -> frozenset[int]:
         return principal_for(request.user).admin_region_ids
 
-    def scope_queryset(self, request, qs, region_ids):
+    def scope_queryset(
+        self, request: HttpRequest, qs: QuerySet[Any], region_ids: frozenset[int]
+    ) -> QuerySet[Any]:
         return qs.filter(**{f"{self.region_path}__in": region_ids})
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         qs = super().get_queryset(request)
         if request.user.is_superuser:
             return qs
         return self.scope_queryset(request, qs, self._regions(request))
 
-    def get_object(self, request, object_id, from_field=None):
+    def get_object(
+        self, request: HttpRequest, object_id: str, from_field: str | None = None
+    ) -> Any:
         obj = super().get_object(request, object_id, from_field)
         if obj is None:
             raise Http404  # outside the region or gone: the same answer
         return obj
 
-    def _in_scope(self, request, obj) -> bool:
+    def _in_scope(self, request: HttpRequest, obj: Model | None) -> bool:
         if obj is None or request.user.is_superuser:
             return True
         return self.get_queryset(request).filter(pk=obj.pk).exists()
 
-    def has_view_permission(self, request, obj=None):
+    def has_view_permission(self, request: HttpRequest, obj: Any | None = None) -> bool:
         return super().has_view_permission(request, obj) and self._in_scope(request, obj)
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Any | None = None) -> bool:
         return super().has_change_permission(request, obj) and self._in_scope(request, obj)
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Any | None = None) -> bool:
         return super().has_delete_permission(request, obj) and self._in_scope(request, obj)
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+    def formfield_for_foreignkey(
+        self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> forms.ModelChoiceField[Any] | None:
         if not request.user.is_superuser:
             regions = self._regions(request)
             related = db_field.related_model
             if related is Region:
                 kwargs["queryset"] = Region.objects.filter(pk__in=regions)
-            elif related in (Team, Facility, Ward):
+            elif isinstance(related, type) and issubclass(related, Team | Facility | Ward):
                 kwargs["queryset"] = related.objects.filter(region__in=regions)
             elif related is get_user_model():
                 kwargs["queryset"] = access.users_in_regions(regions)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class AuditedAdminMixin:
+class AuditedAdminMixin(_AdminMixinBase):
     """One audit row for every save and delete of organisation data in the admin."""
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj: Model, form: Any, change: Any) -> None:
         super().save_model(request, obj, form, change)
         record(
             user=request.user,
@@ -103,7 +136,7 @@ class AuditedAdminMixin:
             detail={"admin": True, "fields": sorted(form.changed_data)},
         )
 
-    def delete_model(self, request, obj):
+    def delete_model(self, request: HttpRequest, obj: Model) -> None:
         record(
             user=request.user,
             action=Action.TRANSITION,
@@ -113,7 +146,7 @@ class AuditedAdminMixin:
         )
         super().delete_model(request, obj)
 
-    def delete_queryset(self, request, queryset):
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         for obj in queryset:
             self.delete_model(request, obj)
 
@@ -123,10 +156,10 @@ class RegionAdmin(AuditedAdminMixin, RegionScopedAdmin):
     region_path = "pk"
     search_fields = ["name"]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return request.user.is_superuser
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Any | None = None) -> bool:
         return request.user.is_superuser
 
 
@@ -137,12 +170,12 @@ class TeamAdmin(AuditedAdminMixin, RegionScopedAdmin):
     search_fields = ["name"]
 
 
-class FacilityAddressInline(admin.TabularInline):
+class FacilityAddressInline(_TabularInline):
     model = FacilityAddress
     extra = 0
 
 
-class FacilityAdminForm(forms.ModelForm):
+class FacilityAdminForm(_ModelForm):
     class Meta:
         model = Facility
         fields = [
@@ -155,8 +188,8 @@ class FacilityAdminForm(forms.ModelForm):
             "phone",
         ]
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
         team, region = cleaned.get("team"), cleaned.get("region")
         if team is not None and region is not None and team.region_id != region.pk:
             raise ValidationError(_("Teamet hører til en anden region end botilbuddet."))
@@ -178,7 +211,11 @@ class WardAdmin(AuditedAdminMixin, RegionScopedAdmin):
     search_fields = ["name"]
 
 
-class MembershipAddForm(forms.ModelForm):
+class _RequestForm(_ModelForm):
+    request: HttpRequest  # set by MembershipAdmin.get_form
+
+
+class MembershipAddForm(_RequestForm):
     """A new membership: granted when the policy lets the admin grant it, proposed to the
     leader when they may only propose it, refused otherwise (never for themselves)."""
 
@@ -186,15 +223,13 @@ class MembershipAddForm(forms.ModelForm):
         model = Membership
         fields = ["user", "role", "profession", "team", "facility", "ward", "region"]
 
-    request = None  # set by MembershipAdmin.get_form
-
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
         if self.errors:
             return cleaned
         actor = self.request.user
         for_user = cleaned.get("user")
-        role = cleaned.get("role")
+        role: str = cleaned["role"]  # required, and no field has an error
         scope = {k: cleaned.get(k) for k in ("team", "facility", "ward", "region")}
         if for_user is not None and for_user.pk == actor.pk:
             raise ValidationError(_("Du kan ikke give dig selv en rolle."), code="self_grant")
@@ -215,7 +250,7 @@ class MembershipAddForm(forms.ModelForm):
         return cleaned
 
 
-class MembershipChangeForm(forms.ModelForm):
+class MembershipChangeForm(_RequestForm):
     """Role (within the same team or facility) and profession; only who may grant the
     membership may change it (the admin shows it read-only to everyone else)."""
 
@@ -223,10 +258,8 @@ class MembershipChangeForm(forms.ModelForm):
         model = Membership
         fields = ["role", "profession"]
 
-    request = None  # set by MembershipAdmin.get_form
-
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
         role = cleaned.get("role")
         m = self.instance
         if (
@@ -273,38 +306,43 @@ class MembershipAdmin(RegionScopedAdmin):
     autocomplete_fields = ["user"]
     actions = ["confirm_selected", "reject_selected", "end_selected"]
 
-    def scope_queryset(self, request, qs, region_ids):
+    def scope_queryset(
+        self, request: HttpRequest, qs: QuerySet[Any], region_ids: frozenset[int]
+    ) -> QuerySet[Any]:
         return qs & access.memberships_visible(request.user)
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
+    def get_form(
+        self, request: HttpRequest, obj: Any | None = None, change: bool = False, **kwargs: Any
+    ) -> type[_ModelForm]:
         kwargs["form"] = MembershipChangeForm if obj is not None else MembershipAddForm
-        form = super().get_form(request, obj, change=change, **kwargs)
+        form = cast("type[_RequestForm]", super().get_form(request, obj, change=change, **kwargs))
         form.request = request
         return form
 
-    def get_fields(self, request, obj=None):
+    def get_fields(self, request: HttpRequest, obj: Any | None = None) -> _FieldGroups:
         if obj is None:
             return list(MembershipAddForm.Meta.fields)
         return ["role", "profession", *_READ_ONLY_ON_CHANGE]
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj: Any | None = None) -> tuple[str, ...]:
         return _READ_ONLY_ON_CHANGE if obj is not None else ()
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Any | None = None) -> bool:
         if not super().has_change_permission(request, obj):
             return False
         return obj is None or access.can_membership(request.user, access.MEMBERSHIP_CHANGE, obj)
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Any | None = None) -> bool:
         return False  # a membership is ended (audited, history kept), never deleted
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: Any) -> None:
         if change and not form.has_changed():
             return
+        user = _admin_user(request)
         try:
             if change:
                 saved = services.membership_change(
-                    user=request.user,
+                    user=user,
                     membership=obj,
                     role=form.cleaned_data["role"],
                     profession=form.cleaned_data["profession"],
@@ -312,7 +350,7 @@ class MembershipAdmin(RegionScopedAdmin):
             else:
                 data = form.cleaned_data
                 common = {
-                    "user": request.user,
+                    "user": user,
                     "for_user": data["user"],
                     "role": data["role"],
                     "profession": data["profession"],
@@ -339,10 +377,17 @@ class MembershipAdmin(RegionScopedAdmin):
                 messages.WARNING,
             )
 
-    def save_related(self, request, form, formsets, change):
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: Any) -> None:
         pass  # no many-to-many fields or inlines; the service saved everything
 
-    def _each(self, request, queryset, action, service, done_message):
+    def _each(
+        self,
+        request: HttpRequest,
+        queryset: QuerySet[Membership],
+        action: str,
+        service: Callable[..., Membership],
+        done_message: str,
+    ) -> None:
         done = refused = 0
         for m in queryset:
             if not access.can_membership(request.user, action, m):
@@ -360,7 +405,7 @@ class MembershipAdmin(RegionScopedAdmin):
             )
 
     @admin.action(description=gettext_lazy("Bekræft valgte forslag"), permissions=["view"])
-    def confirm_selected(self, request, queryset):
+    def confirm_selected(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
         self._each(
             request,
             queryset,
@@ -370,7 +415,7 @@ class MembershipAdmin(RegionScopedAdmin):
         )
 
     @admin.action(description=gettext_lazy("Afvis valgte forslag"), permissions=["view"])
-    def reject_selected(self, request, queryset):
+    def reject_selected(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
         self._each(
             request,
             queryset,
@@ -380,7 +425,7 @@ class MembershipAdmin(RegionScopedAdmin):
         )
 
     @admin.action(description=gettext_lazy("Afslut valgte tilknytninger"), permissions=["view"])
-    def end_selected(self, request, queryset):
+    def end_selected(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
         self._each(
             request,
             queryset,

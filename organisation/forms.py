@@ -1,14 +1,21 @@
 """Forms of the leader's page "Medarbejdere og adgang"."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from btt.forms import Form
+from lib.forms import Form
 
 from .models import FACILITY_ROLES, TEAM_ROLES, Profession, Role
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-def _role_choices(kind: str):
+
+def _role_choices(kind: str) -> list[tuple[str, StrOrPromise]]:
     roles = TEAM_ROLES if kind == "team" else FACILITY_ROLES
     return [(r, Role(r).label) for r in roles]
 
@@ -22,29 +29,30 @@ class GrantForm(Form):
     role = forms.ChoiceField(label=_("Rolle"))
     profession = forms.ChoiceField(label=_("Faggruppe"), choices=Profession.choices)
 
-    def __init__(self, *args, kind: str, **kwargs):
+    def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = _role_choices(kind)
+        cast(forms.ChoiceField, self.fields["role"]).choices = _role_choices(kind)
 
-    def clean_username(self):
-        return self.cleaned_data["username"].strip()
+    def clean_username(self) -> str:
+        username: str = self.cleaned_data["username"]
+        return username.strip()
 
 
 class ChangeForm(Form):
     role = forms.ChoiceField(label=_("Rolle"))
     profession = forms.ChoiceField(label=_("Faggruppe"), choices=Profession.choices)
 
-    def __init__(self, *args, kind: str, **kwargs):
+    def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = _role_choices(kind)
+        cast(forms.ChoiceField, self.fields["role"]).choices = _role_choices(kind)
 
 
 class DecideForm(Form):
     decision = forms.ChoiceField(label=_("Beslutning"), widget=forms.RadioSelect)
 
-    def __init__(self, *args, choices, **kwargs):
+    def __init__(self, *args: Any, choices: list[tuple[str, StrOrPromise]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["decision"].choices = choices
+        cast(forms.ChoiceField, self.fields["decision"]).choices = choices
 
 
 class EndForm(Form):

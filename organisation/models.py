@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -287,11 +289,11 @@ class Membership(models.Model):
         return f"{self.user} – {self.get_role_display()} – {self.scope}"
 
     @property
-    def scope(self):
+    def scope(self) -> Team | Facility | Ward | Region | None:
         return self.team or self.facility or self.ward or self.region
 
     @property
-    def unit(self):
+    def unit(self) -> Team | Facility | None:
         """The team or facility whose leader decides about this membership (else None)."""
         return self.team or self.facility
 
@@ -339,7 +341,7 @@ class MembershipEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.membership_id}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise RuntimeError("membership history is append-only")
         super().save(*args, **kwargs)

@@ -1,12 +1,17 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Q, QuerySet
 
-from .access import principal_for, require
+from .access import found, principal_for
 from .models import Facility
 
+if TYPE_CHECKING:
+    from .access import AnyUser
 
-def facilities_visible_to(user) -> QuerySet[Facility]:
+
+def facilities_visible_to(user: AnyUser) -> QuerySet[Facility]:
     """Team staff: facilities their team serves. Housing staff: their own. Region admins:
     their region's. Ward staff and others: none."""
     principal = principal_for(user)
@@ -22,13 +27,11 @@ def facilities_visible_to(user) -> QuerySet[Facility]:
     return Facility.objects.filter(condition)
 
 
-def get_facility_for_user(user, pk: int) -> Facility:
-    facility = (
+def get_facility_for_user(user: AnyUser, pk: int) -> Facility:
+    return found(
         facilities_visible_to(user)
         .select_related("team", "region")
         .prefetch_related("addresses")
         .filter(pk=pk)
         .first()
     )
-    require(facility is not None)
-    return facility

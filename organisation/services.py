@@ -9,6 +9,8 @@ transaction.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, TypedDict
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -16,29 +18,47 @@ from django.utils.translation import gettext as _
 
 from audit.models import Action, Purpose
 from audit.services import record
-from btt.errors import TransitionError
+from lib.errors import TransitionError
 
 from . import access
 from .models import (
     FACILITY_ROLES,
     TEAM_ROLES,
+    Facility,
     Membership,
     MembershipEvent,
     MembershipEventKind,
     MembershipStatus,
     Profession,
+    Region,
     Role,
+    Team,
+    Ward,
 )
 
+if TYPE_CHECKING:
+    from .access import User
 
-def _scope_detail(m: Membership) -> dict:
+
+class _Scope(TypedDict):
+    """Where a membership applies: exactly one of these is set (the model's check)."""
+
+    team: Team | None
+    facility: Facility | None
+    ward: Ward | None
+    region: Region | None
+
+
+def _scope_detail(m: Membership) -> dict[str, Any]:
     kind = (
         "team" if m.team_id else "facility" if m.facility_id else "ward" if m.ward_id else "region"
     )
     return {"scope": kind, "scope_id": m.team_id or m.facility_id or m.ward_id or m.region_id}
 
 
-def _log(*, user, m: Membership, kind: str, action: Action, detail: dict | None = None) -> None:
+def _log(
+    *, user: User, m: Membership, kind: str, action: Action, detail: dict[str, Any] | None = None
+) -> None:
     """One history row and one audit row for one step (codes and ids only, never names)."""
     detail = {
         "event": f"membership_{kind}",
@@ -57,7 +77,9 @@ def _duplicate_error() -> ValidationError:
     )
 
 
-def _holds_already(*, for_user, role, scope: dict, exclude_pk=None) -> bool:
+def _holds_already(
+    *, for_user: User | None, role: str, scope: _Scope, exclude_pk: int | None = None
+) -> bool:
     """Has the user this role here already, in force or proposed (the rows the database's
     ``membership_unique_*`` constraints keep unique)?"""
     found = Membership.objects.filter(
@@ -72,7 +94,7 @@ def _holds_already(*, for_user, role, scope: dict, exclude_pk=None) -> bool:
     return found.exists()
 
 
-def _save_unique(m: Membership, *, scope: dict, **kwargs) -> None:
+def _save_unique(m: Membership, *, scope: _Scope, **kwargs: Any) -> None:
     """Save; a concurrent grant of the same role that won the race gets the same Danish
     answer as one found by ``_holds_already`` (the database's unique constraint refused it)."""
     try:
@@ -84,7 +106,14 @@ def _save_unique(m: Membership, *, scope: dict, **kwargs) -> None:
         raise
 
 
-def _validate_new(*, for_user, role, profession, scope: dict, exclude_pk=None) -> None:
+def _validate_new(
+    *,
+    for_user: User | None,
+    role: str,
+    profession: str,
+    scope: _Scope,
+    exclude_pk: int | None = None,
+) -> None:
     """What a membership coming into force needs: granted, proposed or reactivated."""
     if for_user is None or not for_user.is_active:
         raise ValidationError({"user": _("Brugeren findes ikke eller er deaktiveret.")})
@@ -97,7 +126,10 @@ def _validate_new(*, for_user, role, profession, scope: dict, exclude_pk=None) -
             _("Rollen passer ikke til det valgte team, botilbud, sengeafsnit eller region.")
         )
     region_id = access.region_id_of(**scope)
-    if not access.users_in_regions([region_id]).filter(pk=for_user.pk).exists():
+    if (
+        region_id is None
+        or not access.users_in_regions([region_id]).filter(pk=for_user.pk).exists()
+    ):
         raise ValidationError(
             {"user": _("Der findes ingen bruger med dette brugernavn i regionen.")}
         )
@@ -105,11 +137,22 @@ def _validate_new(*, for_user, role, profession, scope: dict, exclude_pk=None) -
         raise _duplicate_error()
 
 
-def _scope(team, facility, ward, region) -> dict:
+def _scope(
+    team: Team | None, facility: Facility | None, ward: Ward | None, region: Region | None
+) -> _Scope:
     return {"team": team, "facility": facility, "ward": ward, "region": region}
 
 
-def _insert(*, user, for_user, role: str, profession: str, scope: dict, kind: str, **state):
+def _insert(
+    *,
+    user: User,
+    for_user: User | None,
+    role: str,
+    profession: str,
+    scope: _Scope,
+    kind: str,
+    **state: Any,
+) -> Membership:
     """Validate, save and log a new membership (granted in force, or proposed)."""
     _validate_new(for_user=for_user, role=role, profession=profession, scope=scope)
     m = Membership(user=for_user, role=role, profession=profession, **state, **scope)
@@ -126,7 +169,15 @@ def _insert(*, user, for_user, role: str, profession: str, scope: dict, kind: st
 
 @transaction.atomic
 def membership_grant(
-    *, user, for_user, role: str, profession: str, team=None, facility=None, ward=None, region=None
+    *,
+    user: User,
+    for_user: User | None,
+    role: str,
+    profession: str,
+    team: Team | None = None,
+    facility: Facility | None = None,
+    ward: Ward | None = None,
+    region: Region | None = None,
 ) -> Membership:
     """Give ``for_user`` a role in force at once: the leader of a team or facility in their
     unit, a region administrator a ward membership, a superuser a region administrator."""
@@ -148,7 +199,13 @@ def membership_grant(
 
 @transaction.atomic
 def membership_propose(
-    *, user, for_user, role: str, profession: str, team=None, facility=None
+    *,
+    user: User,
+    for_user: User | None,
+    role: str,
+    profession: str,
+    team: Team | None = None,
+    facility: Facility | None = None,
 ) -> Membership:
     """A region administrator proposes a team or facility membership; it grants nothing until
     the leader of that team or facility confirms it."""
@@ -169,18 +226,18 @@ def membership_propose(
     )
 
 
-def _scope_of(m: Membership) -> dict:
+def _scope_of(m: Membership) -> _Scope:
     return _scope(m.team, m.facility, m.ward, m.region)
 
 
-def _locked(user, membership: Membership, action: str) -> Membership:
+def _locked(user: User, membership: Membership, action: str) -> Membership:
     """The membership, locked, re-read through the policy (404 / 403)."""
     Membership.objects.select_for_update().filter(pk=membership.pk).first()
     return access.get_membership_for_user(user, membership.pk, action=action)
 
 
 @transaction.atomic
-def membership_confirm(*, user, membership: Membership) -> Membership:
+def membership_confirm(*, user: User, membership: Membership) -> Membership:
     m = _locked(user, membership, access.MEMBERSHIP_CONFIRM)
     m.status = MembershipStatus.CONFIRMED
     m.confirmed_by = user
@@ -197,7 +254,7 @@ def membership_confirm(*, user, membership: Membership) -> Membership:
 
 
 @transaction.atomic
-def membership_reject(*, user, membership: Membership) -> Membership:
+def membership_reject(*, user: User, membership: Membership) -> Membership:
     m = _locked(user, membership, access.MEMBERSHIP_REJECT)
     m.status = MembershipStatus.REJECTED
     m.is_active = False
@@ -216,7 +273,7 @@ def membership_reject(*, user, membership: Membership) -> Membership:
 @transaction.atomic
 def membership_change(
     *,
-    user,
+    user: User,
     membership: Membership,
     role: str | None = None,
     profession: str | None = None,
@@ -227,7 +284,7 @@ def membership_change(
     Reactivating an ended membership is checked as a new grant (the user is active and of the
     region, and has not got the role here already)."""
     m = _locked(user, membership, access.MEMBERSHIP_CHANGE)
-    changes: dict[str, tuple] = {}
+    changes: dict[str, tuple[Any, Any]] = {}
     if role is not None and role != m.role:
         same_kind = (m.role in TEAM_ROLES and role in TEAM_ROLES) or (
             m.role in FACILITY_ROLES and role in FACILITY_ROLES
@@ -282,7 +339,7 @@ def membership_change(
 
 
 @transaction.atomic
-def membership_end(*, user, membership: Membership) -> Membership:
+def membership_end(*, user: User, membership: Membership) -> Membership:
     """End a membership in force: it grants nothing from the next request on. The row and
     its history stay."""
     m = _locked(user, membership, access.MEMBERSHIP_END)

@@ -1,32 +1,42 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Protocol
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from agreements.views.activities import agreement_facts
+from agreements.selectors import agreement_facts
 from audit.models import Action
 from audit.services import record_shown
 from board import access as board_access
-from btt.forms import call_service
+from lib.forms import call_service
 from residents import access as residents_access
 from residents.selectors import facility_residents
 
 from . import access, services
 from .access import require
 from .forms import ChangeForm, DecideForm, EndForm, GrantForm
-from .models import MembershipStatus
+from .models import Facility, MembershipStatus, Team
 from .selectors import facilities_visible_to, get_facility_for_user
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    from .access import AuthenticatedHttpRequest, User
 
 # The leader's page shows this many of the latest grants, changes and removals.
 HISTORY_LIMIT = 200
 
 
 @require_GET
-def facility_list(request):
+def facility_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(access.may_list_facilities(request.user))
     facilities = (
         facilities_visible_to(request.user)
@@ -39,7 +49,7 @@ def facility_list(request):
 
 
 @require_GET
-def facility_detail(request, pk: int):
+def facility_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     facility = get_facility_for_user(request.user, pk)
     page = Paginator(facility_residents(request.user, facility), 50).get_page(
         request.GET.get("side")
@@ -70,7 +80,7 @@ def facility_detail(request, pk: int):
 
 
 @require_GET
-def staff(request):
+def staff(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Leaders: the page of the team or facility they lead (a choice if they lead several)."""
     require(access.may_manage_staff(request.user))
     teams = list(access.teams_led_by(request.user).order_by("name"))
@@ -85,30 +95,32 @@ def staff(request):
 
 
 @require_http_methods(["GET", "POST"])
-def staff_team(request, pk: int):
+def staff_team(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     team = access.get_team_for_leader(request.user, pk)
     return _unit_page(request, kind="team", unit=team)
 
 
 @require_http_methods(["GET", "POST"])
-def staff_facility(request, pk: int):
+def staff_facility(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     facility = access.get_facility_for_leader(request.user, pk)
     return _unit_page(request, kind="facility", unit=facility)
 
 
-def _unit_url(kind: str, unit) -> str:
+def _unit_url(kind: str, unit: Team | Facility) -> str:
     return reverse(f"organisation:staff_{kind}", args=[unit.pk])
 
 
-def _find_user(unit, username: str):
+def _find_user(unit: Team | Facility, username: str) -> User | None:
     """An active user of the unit's region, by exact username."""
     return (
         access.users_in_regions([unit.region_id]).filter(is_active=True, username=username).first()
     )
 
 
-def _unit_page(request, *, kind: str, unit):
-    scope = {kind: unit}
+def _unit_page(
+    request: AuthenticatedHttpRequest, *, kind: str, unit: Team | Facility
+) -> HttpResponse:
+    scope: dict[str, Any] = {kind: unit}
     form = GrantForm(request.POST or None, kind=kind)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -144,7 +156,7 @@ def _unit_page(request, *, kind: str, unit):
         .select_related("user", "proposed_by", "confirmed_by", "team", "facility")
         .order_by("user__first_name", "user__last_name", "pk")
     )
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "m": m,
             "can_change": access.can_membership(request.user, access.MEMBERSHIP_CHANGE, m),
@@ -175,11 +187,22 @@ def _unit_page(request, *, kind: str, unit):
     )
 
 
-def _back(request, m) -> str:
+class _InUnit(Protocol):
+    """What ``_back`` reads of a membership (from ``access.get_membership_for_user``)."""
+
+    @property
+    def team_id(self) -> int | None: ...
+    @property
+    def team(self) -> Team | None: ...
+    @property
+    def facility(self) -> Facility | None: ...
+
+
+def _back(request: AuthenticatedHttpRequest, m: _InUnit) -> str:
     """After a step: the leader's page of the unit, else (a region administrator) the admin."""
-    if m.team_id is not None and access.can_team(request.user, access.TEAM_LEAD, m.team_id):
+    if m.team is not None and access.can_team(request.user, access.TEAM_LEAD, m.team_id):
         return _unit_url("team", m.team)
-    if m.facility_id is not None and access.can_facility(
+    if m.facility is not None and access.can_facility(
         request.user, access.FACILITY_LEAD, m.facility
     ):
         return _unit_url("facility", m.facility)
@@ -187,10 +210,10 @@ def _back(request, m) -> str:
 
 
 @require_http_methods(["GET", "POST"])
-def membership_decide(request, pk: int):
+def membership_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Confirm or reject a proposed membership."""
     m = access.get_membership_for_user(request.user, pk)
-    choices = []
+    choices: list[tuple[str, StrOrPromise]] = []
     if access.can_membership(request.user, access.MEMBERSHIP_CONFIRM, m):
         choices.append(("confirm", _("Bekræft: giv adgangen")))
     if access.can_membership(request.user, access.MEMBERSHIP_REJECT, m):
@@ -211,7 +234,7 @@ def membership_decide(request, pk: int):
 
 
 @require_http_methods(["GET", "POST"])
-def membership_change(request, pk: int):
+def membership_change(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Change the role (within the unit) or profession of a membership in force."""
     m = access.get_membership_for_user(request.user, pk, action=access.MEMBERSHIP_CHANGE)
     kind = "team" if m.team_id else "facility"
@@ -243,14 +266,14 @@ def membership_change(request, pk: int):
 
 
 @require_http_methods(["GET", "POST"])
-def membership_end(request, pk: int):
+def membership_end(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """End a membership: it grants nothing from the next request on."""
     m = access.get_membership_for_user(request.user, pk, action=access.MEMBERSHIP_END)
     form = EndForm(request.POST or None)
     if (
         request.method == "POST"
         and form.is_valid()
-        and call_service(form, services.membership_end, user=request.user, membership=m)
+        and call_service(form, services.membership_end, user=request.user, membership=m) is not None
     ):
         messages.success(request, _("Tilknytningen er afsluttet."))
         return redirect(_back(request, m))

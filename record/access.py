@@ -41,8 +41,8 @@ from organisation.access import (
     Principal,
     can_facility,
     can_team,
+    found,
     principal_for,
-    require,
 )
 from residents.models import Residence, Resident
 
@@ -78,13 +78,12 @@ def get_for_user(user, pk: int, *, action: str = VIEW) -> Entry:
     see it but may not do the action."""
     if action not in (VIEW, CORRECT):
         raise ValueError(f"unknown entry action {action!r}")
-    entry = (
+    entry = found(
         visible(user)
         .select_related("resident", "team", "facility", "recorded_by", "updated_by", "course")
         .filter(pk=pk)
         .first()
     )
-    require(entry is not None)
     if action == CORRECT and not _may_correct(principal_for(user), entry):
         raise PermissionDenied
     return entry

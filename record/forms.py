@@ -15,7 +15,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from btt.forms import DateInput, Form
+from lib.forms import DateInput, Form
 from residents.forms import not_in_future
 
 from .kinds import Kind

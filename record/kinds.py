@@ -55,7 +55,7 @@ class Section(models.TextChoices):
     EVENTS = "events", _("Hændelser")
 
 
-SECTION = {
+SECTION: dict[str, str] = {
     Kind.PSYCHIATRIC: Section.ASSESSMENTS,
     Kind.SUICIDE_RISK: Section.ASSESSMENTS,
     Kind.SUBSTANCE: Section.ASSESSMENTS,
@@ -118,7 +118,7 @@ CATEGORY: dict[str, str | None] = {
 FACILITY_KINDS = frozenset({Kind.ADMISSION, Kind.FORCE, Kind.MEDICATION_FAILURE, Kind.CRISIS})
 
 # One living document per resident, corrected into new versions rather than written anew.
-SINGLE_KINDS = frozenset({Kind.TREATMENT_PLAN, Kind.CRISIS_PLAN, Kind.END_PLAN})
+SINGLE_KINDS: frozenset[str] = frozenset({Kind.TREATMENT_PLAN, Kind.CRISIS_PLAN, Kind.END_PLAN})
 
 HEALTH = frozenset({Profession.DOCTOR, Profession.NURSE, Profession.PSYCHOLOGIST})
 PRESCRIBING = frozenset({Profession.DOCTOR, Profession.NURSE, Profession.PHARMACIST})

@@ -52,6 +52,9 @@ class Entry(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1)
 
+    # not a field: set by ``record.views`` and ``record.visit_day`` for their templates
+    overdue: bool
+
     class Meta:
         ordering = ["-occurred_on", "-id"]
         verbose_name = _("journalnotat")

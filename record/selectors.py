@@ -100,7 +100,8 @@ def readmission_ids(resident_ids, days: int = 30) -> set[int]:
         .order_by("resident_id", "occurred_on", "id")
         .values_list("id", "resident_id", "occurred_on", "occurred_until")
     )
-    result, last_discharge = set(), {}
+    result: set[int] = set()
+    last_discharge: dict[int, datetime.date] = {}
     for pk, resident_id, start, end in admissions:
         previous = last_discharge.get(resident_id)
         if previous is not None and (start - previous).days <= days and start >= previous:

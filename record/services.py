@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.models import Action
 from audit.services import record
-from btt.errors import StaleVersion, TransitionError
 from consent.models import ConsentKind
 from consent.selectors import active_q
+from lib.errors import StaleVersion, TransitionError
 from residents.models import Residence
 
 from . import access
@@ -49,14 +49,17 @@ def _check_content(resident, kind: str, columns: dict, data: dict) -> None:
 @transaction.atomic
 def entry_create(*, user, resident, kind: str, columns: dict, data: dict) -> Entry:
     writable = access.require_create(user, resident, kind)
+    course = writable.course
+    if course is None:  # ``require_create`` refuses a user who may write nothing
+        raise PermissionDenied
     _check_content(resident, kind, columns, data)
     residence = Residence.objects.filter(resident=resident, moved_out__isnull=True).first()
-    facility_id = residence.facility_id if residence else writable.course.facility_id
+    facility_id = residence.facility_id if residence else course.facility_id
     now = timezone.now()
     entry = Entry(
         resident=resident,
-        course=writable.course,
-        team_id=writable.course.team_id,
+        course=course,
+        team_id=course.team_id,
         facility_id=facility_id,
         kind=kind,
         category=CATEGORY[kind] or "",

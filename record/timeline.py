@@ -1,10 +1,10 @@
 """The resident's timeline: every course-record entry, the board history, the meeting notes and
 the course milestones on one chronological page, filterable and paginated.
 
-Each source is a ``.values()`` query with the same columns (source, id, date, timestamp, and
-for board saves the entry and version), already scoped to what the user may see. The sources
-are merged with ``UNION ALL``, ordered and cut to one page in the database, in one query that
-also counts them (a window function); only that page's rows are then read in full, one query
+Each source is a ``.values()`` query with the same columns (source, id, date, timestamp),
+already scoped to what the user may see. The ORM merges them with ``UNION ALL``, and PostgreSQL
+counts, orders and cuts them to one page in one query (``union.aggregate``: ``COUNT(*)`` and
+the ordered keys sliced to the page); only that page's rows are then read in full, one query
 per kind of row present on the page. The page costs the same number of queries whatever the
 length of the history.
 """
@@ -14,24 +14,25 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from itertools import groupby
+from typing import cast
 from urllib.parse import urlencode
 
 from django import forms
-from django.core.exceptions import EmptyResultSet
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.contrib.postgres.fields.array import SliceTransform  # type: ignore[attr-defined]  # not in django-stubs
 from django.core.paginator import Page, Paginator
-from django.db import connections
 from django.db.models import (
     CharField,
+    Count,
     DateTimeField,
     Exists,
     F,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Value,
 )
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.functions import Cast, Coalesce, TruncDate
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -43,7 +44,13 @@ from audit.models import Action
 from audit.services import record
 from board import access as board_access
 from board.access import HistoryView as Scope
-from btt.forms import DateInput, Form
+from board.forms import COLUMN_LABELS
+from board.models import AgendaItem, BoardCriterion, BoardEntry, BoardEntryChange, EndReason
+from board.selectors import entries_visible_to as board_entries_visible_to
+from board.selectors import resident_minutes
+from courses.models import Course, Referral, ReferralStatus
+from courses.selectors import courses_visible_to, referrals_visible_to
+from lib.forms import DateInput, Form, hide_optional
 from residents.selectors import get_resident_for_user
 
 from . import access
@@ -52,8 +59,9 @@ from .kinds import SECTION, Kind, Section
 from .models import Entry
 
 PAGE_SIZE = 50
-# The highest page number read as asked: far past any history, and it keeps the SQL OFFSET
-# within 64 bits. A larger number shows the last page, like any page past the end.
+# The highest page number read as asked: far past any history, and it keeps the page's array
+# slice bounds within PostgreSQL's integer. A larger number shows the last page, like any page
+# past the end.
 MAX_PAGE = 1_000_000
 SUMMARY_LENGTH = 200
 
@@ -111,10 +119,10 @@ class TimelineFilterForm(Form):
 
     def __init__(self, *args, team_staff: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
-        for f in self.fields.values():
-            f.show_optional = False
+        hide_optional(*self.fields.values())
         if not team_staff:  # housing staff see no referrals or courses
-            self.fields["vis"].choices = [c for c in GROUPS if c[0] != GROUP_COURSE]
+            groups = cast(forms.ChoiceField, self.fields["vis"])
+            groups.choices = [c for c in GROUPS if c[0] != GROUP_COURSE]
 
     def options(self) -> dict:
         """The valid filters (all of them empty when the form is unbound or invalid)."""
@@ -144,24 +152,19 @@ class TimelinePageForm(forms.Form):
 # --- the merged query ----------------------------------------------------------------------
 
 
-COLUMNS = ("tl_src", "tl_id", "tl_day", "tl_ts", "tl_ref", "tl_ver")
+COLUMNS = ("tl_src", "tl_id", "tl_day", "tl_ts")
+# What identifies a row of the page (the rest of the row is read by ``_load``).
+KEYS = ("tl_src", "tl_id")
 
 
-def _columns(qs: QuerySet, src: str, pk, day, ts, ref=None, ver=None) -> QuerySet:
+def _columns(qs: QuerySet, src: str, pk, day, ts) -> QuerySet:
     """One source with the shared columns, in the same order for every source: the source,
-    the row's id, the date it happened, when it was recorded (for the order within a day), and
-    for board saves the board entry and version (so the page reads the save by its index)."""
-    zero = Value(0, output_field=IntegerField())
+    the row's id, the date it happened and when it was recorded (for the order within a day)."""
     return (
         qs.order_by()
-        .annotate(
-            tl_src=Value(src, output_field=CharField()),
-            tl_id=pk,
-            tl_day=day,
-            tl_ts=ts,
-            tl_ref=ref if ref is not None else zero,
-            tl_ver=ver if ver is not None else zero,
-        )
+        # typed in the SQL: a lone source is aggregated without the union, where an untyped
+        # literal has no type for ARRAY_AGG
+        .annotate(tl_src=Cast(Value(src), CharField()), tl_id=pk, tl_day=day, tl_ts=ts)
         .values(*COLUMNS)
     )
 
@@ -182,12 +185,6 @@ def _visible_change_q(scope: Scope, prefix: str = "") -> Q:
 
 
 def _sources(user, resident, scope: Scope, opts: dict) -> list[QuerySet]:
-    from board.models import BoardEntry, BoardEntryChange
-    from board.selectors import entries_visible_to as board_entries_visible_to
-    from board.selectors import resident_minutes
-    from courses.models import ReferralStatus
-    from courses.selectors import courses_visible_to, referrals_visible_to
-
     groups, kind, until = opts["groups"], opts["kind"], opts["until"]
 
     def wanted(group: str) -> bool:
@@ -226,8 +223,6 @@ def _sources(user, resident, scope: Scope, opts: dict) -> list[QuerySet]:
             F("id"),
             TruncDate("changed_at"),
             F("changed_at"),
-            F("entry_id"),
-            F("version"),
         )
         ended = _columns(
             changes.filter(field="ended_on"),
@@ -235,8 +230,6 @@ def _sources(user, resident, scope: Scope, opts: dict) -> list[QuerySet]:
             F("id"),
             F("entry__ended_on"),
             F("changed_at"),
-            F("entry_id"),
-            F("version"),
         )
         sources += [placed, changed, ended]
     # what the weekly meetings said
@@ -292,22 +285,22 @@ def _union(user, resident, opts: dict, scope: Scope) -> QuerySet | None:
     return first.union(*rest, all=True) if rest else first
 
 
+# Newest first; within a day by when it was recorded (rows without a time last), then stable.
+ORDER = (
+    F("tl_day").desc(),
+    F("tl_ts").desc(nulls_last=True),
+    F("tl_src").asc(),
+    F("tl_id").desc(),
+)
+
+
 def merged(user, resident, opts: dict, scope: Scope | None = None) -> QuerySet:
     """Every timeline row the user may see, newest first, as ``COLUMNS`` (a queryset, for
-    callers that want the ORM; the page itself goes through ``page_rows``)."""
+    callers that want the rows themselves; the page goes through ``page_rows``)."""
     union = _union(user, resident, opts, scope or _scope(user, resident))
     if union is None:
         return Entry.objects.none().values("id")
-    return union.order_by(
-        F("tl_day").desc(),
-        F("tl_ts").desc(nulls_last=True),
-        F("tl_src").asc(),
-        F("tl_id").desc(),
-    )
-
-
-# Newest first; within a day by when it was recorded (rows without a time last), then stable.
-_ORDER = "tl_day DESC, tl_ts IS NULL, tl_ts DESC, tl_src, tl_id DESC"
+    return union.order_by(*ORDER)
 
 
 def _page_number(raw) -> int:
@@ -318,40 +311,38 @@ def _page_number(raw) -> int:
         return 1
 
 
+def _read_page(union: QuerySet, number: int) -> tuple[int, list[dict]]:
+    """(how many rows there are, the keys of page ``number``'s rows), in one query; for page 2:
+    ``SELECT COUNT(*), (ARRAY_AGG(tl_src ORDER BY ...))[51:100], (ARRAY_AGG(tl_id ORDER BY
+    ...))[51:100] FROM (the union)``. ``ORDER`` is a total order, so the arrays line up; only
+    the page's keys travel. (One array per key: cheaper to build than an array of rows.)"""
+    first = (number - 1) * PAGE_SIZE + 1  # PostgreSQL arrays count from 1, slices are inclusive
+    last = first + PAGE_SIZE - 1
+    found = union.aggregate(
+        total=Count("*"),
+        **{
+            # the stubs take only field names for ``order_by``; Django takes expressions
+            f"page_{key}": SliceTransform(first, last, ArrayAgg(key, order_by=ORDER))  # type: ignore[arg-type]
+            for key in KEYS
+        },
+    )
+    columns = [found[f"page_{key}"] or [] for key in KEYS]  # NULL when there are no rows
+    return found["total"], [dict(zip(KEYS, row, strict=True)) for row in zip(*columns, strict=True)]
+
+
 def page_rows(user, resident, opts: dict, page_number, scope: Scope) -> tuple[Page, list[dict]]:
-    """One page of the merged rows and the total, in one query: the union is compiled once and
-    the count rides along as a window function. A page past the end (rare: a stale link) costs
-    a count and a second read, like Django's ``Paginator.get_page``."""
+    """One page of the merged rows and the total, in one query. A page past the end (rare: a
+    stale link) costs a second read, like Django's ``Paginator.get_page``."""
     union = _union(user, resident, opts, scope)
-    try:
-        if union is None:
-            raise EmptyResultSet
-        sql, params = union.query.get_compiler(union.db).as_sql()
-    except EmptyResultSet:
+    if union is None:
         return Paginator([], PAGE_SIZE).page(1), []
-    # the text is Django's compiled SQL and constants; every value stays a parameter
-    names = ", ".join(f"tl.{c}" for c in ("tl_src", "tl_id", "tl_ref", "tl_ver"))
-    paged = f"SELECT {names}, COUNT(*) OVER () FROM ({sql}) tl ORDER BY {_ORDER} LIMIT %s OFFSET %s"  # noqa: S608  # nosec B608
     number = _page_number(page_number)
-    with connections[union.db].cursor() as cursor:
-        cursor.execute(paged, (*params, PAGE_SIZE, (number - 1) * PAGE_SIZE))
-        fetched = cursor.fetchall()
-        if fetched:
-            total = fetched[0][4]
-        else:
-            cursor.execute(f"SELECT COUNT(*) FROM ({sql}) tl", params)  # noqa: S608  # nosec B608
-            total = cursor.fetchone()[0]
-            last = max(1, -(-total // PAGE_SIZE))
-            if number > last:
-                number = last
-                cursor.execute(paged, (*params, PAGE_SIZE, (number - 1) * PAGE_SIZE))
-                fetched = cursor.fetchall()
-    rows = [
-        {"tl_src": src, "tl_id": pk, "tl_ref": ref, "tl_ver": ver}
-        for src, pk, ref, ver, _total in fetched
-    ]
-    paginator = Paginator(range(total), PAGE_SIZE)
-    return Page(rows, number, paginator), rows
+    total, rows = _read_page(union, number)
+    last = max(1, -(-total // PAGE_SIZE))
+    if number > last:
+        number = last
+        total, rows = _read_page(union, number)
+    return Page(rows, number, Paginator(range(total), PAGE_SIZE)), rows
 
 
 # --- the page's rows, in full ------------------------------------------------------------
@@ -439,7 +430,7 @@ def _choice(kind: str, name: str, value) -> str:
 
 
 # the kind's main text field, shown after its kind-specific head
-MAIN_TEXT = {
+MAIN_TEXT: dict[str, str] = {
     Kind.PSYCHIATRIC: "conclusion",
     Kind.SUICIDE_RISK: "actions",
     Kind.SUBSTANCE: "pattern",
@@ -566,9 +557,6 @@ def _entry_item(entry: Entry) -> Item:
 
 
 def _board_value(name: str, value: str) -> str:
-    from board.forms import COLUMN_LABELS
-    from board.models import BoardCriterion, EndReason
-
     label = str(COLUMN_LABELS.get(name, name))
     if name == "housing_contact":
         return _("%(label)s ændret") % {"label": label}
@@ -586,9 +574,6 @@ def _board_value(name: str, value: str) -> str:
 
 def _load(rows: list[dict], scope: Scope) -> list[Item]:
     """The page's rows in full: one query per source present on the page."""
-    from board.models import BoardEntry, BoardEntryChange, EndReason
-    from courses.models import Course, Referral, ReferralStatus
-
     by_src: dict[str, list[int]] = {}
     for row in rows:
         by_src.setdefault(row["tl_src"], []).append(row["tl_id"])
@@ -601,8 +586,6 @@ def _load(rows: list[dict], scope: Scope) -> list[Item]:
             found[SRC_ENTRY, e.pk] = _entry_item(e)
 
     if SRC_PLACED in by_src:
-        from board.models import BoardCriterion
-
         criteria = dict(BoardCriterion.choices)
         for b in BoardEntry.objects.filter(pk__in=by_src[SRC_PLACED]).select_related(
             "created_by", "facility"
@@ -621,23 +604,22 @@ def _load(rows: list[dict], scope: Scope) -> list[Item]:
                 at=b.created_at,
             )
 
-    save_of = {
-        row["tl_id"]: (row["tl_ref"], row["tl_ver"])
-        for row in rows
-        if row["tl_src"] in (SRC_CHANGED, SRC_ENDED)
-    }
-    if save_of:
-        # every visible column of the page's saves, found by (board entry, version)
-        pairs = Q()
-        for entry_id, version in set(save_of.values()):
-            pairs |= Q(entry_id=entry_id, version=version)
-        saves = BoardEntryChange.objects.filter(pairs).filter(_visible_change_q(scope))
+    change_ids = by_src.get(SRC_CHANGED, []) + by_src.get(SRC_ENDED, [])
+    if change_ids:
+        # every visible column of the page's saves (a save: one version of a board entry); the
+        # page's own change rows are among them, so each finds its save
+        same_save = BoardEntryChange.objects.filter(
+            pk__in=change_ids, entry_id=OuterRef("entry_id"), version=OuterRef("version")
+        )
+        saves = BoardEntryChange.objects.filter(Exists(same_save)).filter(_visible_change_q(scope))
         grouped: dict[tuple[int, int], list] = {}
-        for c in saves.select_related("changed_by", "entry").order_by("id"):
-            grouped.setdefault((c.entry_id, c.version), []).append(c)
+        save_of: dict[int, tuple[int, int]] = {}
+        for change in saves.select_related("changed_by", "entry").order_by("id"):
+            grouped.setdefault((change.entry_id, change.version), []).append(change)
+            save_of[change.pk] = (change.entry_id, change.version)
         for src in (SRC_CHANGED, SRC_ENDED):
             for cid in by_src.get(src, []):
-                save = grouped.get(save_of[cid], [])
+                save = grouped.get(save_of.get(cid, (0, 0)), [])
                 if not save:
                     continue
                 first, entry = save[0], save[0].entry
@@ -666,8 +648,6 @@ def _load(rows: list[dict], scope: Scope) -> list[Item]:
                 )
 
     if SRC_MEETING in by_src:
-        from board.models import AgendaItem
-
         for item in AgendaItem.objects.filter(pk__in=by_src[SRC_MEETING]).select_related(
             "meeting__facility", "meeting__closed_by"
         ):
@@ -753,7 +733,7 @@ def _load(rows: list[dict], scope: Scope) -> list[Item]:
                     by=_person(c.referral.decided_by),
                     at=c.referral.decided_at,
                 )
-            if c.pk in by_src.get(SRC_COURSE_ENDED, []):
+            if c.pk in by_src.get(SRC_COURSE_ENDED, []) and c.ended_on is not None:
                 parts = [c.get_end_reason_display()]
                 if c.transition:
                     parts.append(_("overgang til %(to)s") % {"to": c.get_transition_display()})
@@ -773,9 +753,9 @@ def _load(rows: list[dict], scope: Scope) -> list[Item]:
 
     items = []
     for row in rows:
-        item = found.get((row["tl_src"], row["tl_id"]))
-        if item is not None:
-            items.append(item.finish())
+        found_item = found.get((row["tl_src"], row["tl_id"]))
+        if found_item is not None:
+            items.append(found_item.finish())
     return items
 
 

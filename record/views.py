@@ -4,11 +4,12 @@ corrections and the printable plans. Gatekeeper → form → service → redirec
 from __future__ import annotations
 
 import datetime
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,8 +20,8 @@ from audit.models import Action
 from audit.services import record
 from board import access as board_access
 from board.models import BoardEntry, EntryStatus
-from btt.errors import StaleVersion
-from btt.forms import call_service
+from lib.errors import StaleVersion
+from lib.forms import call_service
 from residents.selectors import get_resident_for_user
 
 from . import access, services
@@ -182,7 +183,8 @@ def _initial_from_query(form_class, query) -> dict:
         if isinstance(field, forms.ChoiceField) and not isinstance(
             field, forms.MultipleChoiceField
         ):
-            if value in {str(key) for key, _label in field.choices if key != ""}:
+            choices = cast("list[tuple[Any, Any]]", field.choices)  # normalised by Django
+            if value in {str(key) for key, _label in choices if key != ""}:
                 initial[name] = value
         elif name == "occurred_on":
             try:
@@ -314,7 +316,7 @@ def correct(request, pk: int):
         except StaleVersion as exc:
             entry = access.get_for_user(request.user, pk, action=access.VIEW)
             form.add_error(None, exc)
-            posted = form.data.copy()
+            posted = cast(QueryDict, form.data).copy()  # bound to request.POST
             posted["version"] = str(entry.version)
             form.data = posted
         except ValidationError as exc:

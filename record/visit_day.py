@@ -28,9 +28,9 @@ from agreements.selectors import LIVE, live_agreement_for_facility, version_in_f
 from audit.models import Action as AuditAction
 from audit.services import record_shown
 from board.models import Action, BoardEntry, EntryStatus, Question, QuestionDirection
-from btt.forms import DateInput, Form
 from courses.models import Course, CourseStatus
-from organisation.access import TEAM_MEMBER, can_team, require, teams_of
+from lib.forms import DateInput, Form, hide_optional
+from organisation.access import TEAM_MEMBER, can_team, found, require, teams_of
 from organisation.models import Facility
 from residents.models import Residence
 
@@ -145,7 +145,7 @@ class VisitDayForm(Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["dato"].show_optional = False
+        hide_optional(self.fields["dato"])
 
     def clean_dato(self):
         value = self.cleaned_data.get("dato")
@@ -168,7 +168,8 @@ def _facility_for_team_staff(user, facility_pk: int) -> Facility:
         .filter(pk=facility_pk)
         .first()
     )
-    require(facility is not None and can_team(user, TEAM_MEMBER, facility.team_id))
+    facility = found(facility)
+    require(can_team(user, TEAM_MEMBER, facility.team_id))
     return facility
 
 
@@ -276,7 +277,7 @@ def visit_day(request, facility_pk: int):
         .order_by("review_on", "resident__first_name", "id")
     )
     for entry in reviews:
-        entry.overdue = entry.review_on < day
+        entry.overdue = entry.review_on is not None and entry.review_on < day
     since = day - datetime.timedelta(days=EVENT_DAYS)
     events = list(
         visible.filter(kind__in=kinds_in(Section.EVENTS), occurred_on__lte=day)

@@ -18,9 +18,12 @@ with ``residents.selectors.resident_by_identifier`` and then ask this module.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Q, QuerySet
 
 from audit.denials import resident_forbidden, resident_not_found
+from courses.models import Course, CourseStatus
 from organisation.access import (
     FACILITY_STAFF,
     TEAM_MEMBER,
@@ -29,6 +32,7 @@ from organisation.access import (
     check_object,
     principal_for,
 )
+from organisation.models import Facility, Team
 
 from .models import Move, Resident
 from .selectors import (
@@ -38,6 +42,9 @@ from .selectors import (
     living_at,
     residents_visible_to,
 )
+
+if TYPE_CHECKING:
+    from organisation.access import AnyUser, User
 
 VIEW = "view"
 ACT = "act"
@@ -53,14 +60,12 @@ MOVE_DECIDE = "decide"
 # --- residents ------------------------------------------------------------------------------
 
 
-def visible(user) -> QuerySet[Resident]:
+def visible(user: AnyUser) -> QuerySet[Resident]:
     return residents_visible_to(user)
 
 
-def acted_for(user) -> QuerySet[Resident]:
+def acted_for(user: AnyUser) -> QuerySet[Resident]:
     """Residents the user acts for (see module docstring)."""
-    from courses.models import Course, CourseStatus
-
     p = principal_for(user)
     condition = Q()
     if p.facility_ids:
@@ -76,36 +81,36 @@ def acted_for(user) -> QuerySet[Resident]:
     return Resident.objects.filter(condition)
 
 
-def sees_through_own_team(user, resident) -> bool:
+def sees_through_own_team(user: AnyUser, resident: Resident) -> bool:
     """Visible through the user's own team or facility (not only through emergency access)."""
     return can_team_see(user, resident) or lives_at_own_facility(user, resident)
 
 
-def can_team_see(user, resident) -> bool:
+def can_team_see(user: AnyUser, resident: Resident) -> bool:
     """Visible through one of the user's teams (a course, referral or concern there)."""
     return is_team_resident(user, resident)
 
 
-def lives_at_own_facility(user, resident) -> bool:
+def lives_at_own_facility(user: AnyUser, resident: Resident) -> bool:
     """The user is housing staff of the facility the resident lives at now."""
     residence = current_residence(resident)
     return residence is not None and can_facility(user, FACILITY_STAFF, residence.facility)
 
 
-def can(user, action: str, resident=None) -> bool:
+def can(user: AnyUser, action: str, resident: Resident | None = None) -> bool:
     if action in (SEARCH, MOVES):
         p = principal_for(user)
         return p.is_team_staff or p.is_facility_staff
     if action == REGISTER:
         return principal_for(user).is_facility_staff
     if action == VIEW:
-        return residents_visible_to(user).filter(pk=resident.pk).exists()
+        return resident is not None and residents_visible_to(user).filter(pk=resident.pk).exists()
     if action == ACT:
-        return _acts_for(user, resident)
+        return resident is not None and _acts_for(user, resident)
     raise ValueError(f"unknown resident action {action!r}")
 
 
-def get_for_user(user, pk: int, *, action: str = VIEW) -> Resident:
+def get_for_user(user: AnyUser, pk: int, *, action: str = VIEW) -> Resident:
     """404 unless the user may see the resident; 403 if they may see but not do ``action``."""
     resident = get_resident_for_user(user, pk)
     if action != VIEW and not can(user, action, resident):
@@ -113,27 +118,23 @@ def get_for_user(user, pk: int, *, action: str = VIEW) -> Resident:
     return resident
 
 
-def ensure(user, action: str, resident) -> None:
+def ensure(user: AnyUser, action: str, resident: Resident) -> None:
     """For services: the same answer as ``get_for_user`` for an object already in hand."""
     check_object(user, action, resident, can=can, view=VIEW, resident_id=resident.pk)
 
 
-def _acts_for(user, resident) -> bool:
-    from courses.models import Course, CourseStatus
-
+def _acts_for(user: AnyUser, resident: Resident) -> bool:
     if lives_at_own_facility(user, resident):
         return True
     course = Course.objects.filter(resident=resident, status=CourseStatus.ACTIVE).first()
     return course is not None and can_team(user, TEAM_MEMBER, course.team_id)
 
 
-def move_destinations(user, resident):
+def move_destinations(user: AnyUser, resident: Resident) -> QuerySet[Facility]:
     """Facilities a move recorded by ``user`` may go to (at once, without confirmation): those
     in the region of the resident's current facility; with no current facility, those in the
     regions of the user's own teams and facilities. A move to another region is proposed by
     the new facility and confirmed by someone who acts for the resident."""
-    from organisation.models import Facility, Team
-
     residence = current_residence(resident)
     if residence is not None:
         return Facility.objects.filter(region_id=residence.facility.region_id)
@@ -144,10 +145,8 @@ def move_destinations(user, resident):
     )
 
 
-def nobody_acts_for(resident) -> bool:
+def nobody_acts_for(resident: Resident) -> bool:
     """No current residence and no active course: nobody acts for the resident."""
-    from courses.models import Course, CourseStatus
-
     return (
         current_residence(resident) is None
         and not Course.objects.filter(resident=resident, status=CourseStatus.ACTIVE).exists()
@@ -157,7 +156,7 @@ def nobody_acts_for(resident) -> bool:
 # --- moves ----------------------------------------------------------------------------------
 
 
-def moves_visible(user) -> QuerySet[Move]:
+def moves_visible(user: AnyUser) -> QuerySet[Move]:
     p = principal_for(user)
     condition = Q(resident__in=residents_visible_to(user))
     if p.facility_ids:
@@ -165,7 +164,7 @@ def moves_visible(user) -> QuerySet[Move]:
     return Move.objects.filter(condition)
 
 
-def can_move(user, action: str, move: Move) -> bool:
+def can_move(user: AnyUser, action: str, move: Move) -> bool:
     if action == MOVE_VIEW:
         return moves_visible(user).filter(pk=move.pk).exists()
     if action == MOVE_DECIDE:
@@ -178,12 +177,12 @@ def can_move(user, action: str, move: Move) -> bool:
     raise ValueError(f"unknown move action {action!r}")
 
 
-def shows_resident(user, move: Move) -> bool:
+def shows_resident(user: AnyUser, move: Move) -> bool:
     """May the page of this move show the resident, or only what the proposer typed?"""
     return can(user, VIEW, move.resident)
 
 
-def get_move_for_user(user, pk: int, *, action: str = MOVE_VIEW) -> Move:
+def get_move_for_user(user: AnyUser, pk: int, *, action: str = MOVE_VIEW) -> Move:
     move = (
         moves_visible(user)
         .select_related("resident", "from_facility", "to_facility", "created_by", "decided_by")
@@ -199,11 +198,11 @@ def get_move_for_user(user, pk: int, *, action: str = MOVE_VIEW) -> Move:
     return move
 
 
-def ensure_move(user, action: str, move: Move) -> None:
+def ensure_move(user: AnyUser, action: str, move: Move) -> None:
     check_object(user, action, move, can=can_move, view=MOVE_VIEW, resident_id=move.resident_id)
 
 
-def moves_to_decide(user) -> QuerySet[Move]:
+def moves_to_decide(user: User) -> QuerySet[Move]:
     """Open proposals for residents the user acts for (not their own proposals)."""
     from .models import MoveStatus
 
@@ -214,7 +213,7 @@ def moves_to_decide(user) -> QuerySet[Move]:
     )
 
 
-def own_proposals(user) -> QuerySet[Move]:
+def own_proposals(user: AnyUser) -> QuerySet[Move]:
     """Moves into the user's own facilities (their proposals and registrations)."""
     p = principal_for(user)
     if not p.facility_ids:
@@ -222,8 +221,6 @@ def own_proposals(user) -> QuerySet[Move]:
     return Move.objects.filter(to_facility_id__in=p.facility_ids)
 
 
-def own_facilities(user):
+def own_facilities(user: AnyUser) -> QuerySet[Facility]:
     """The facilities where the user is housing staff (where they register residents)."""
-    from organisation.models import Facility
-
     return Facility.objects.filter(pk__in=principal_for(user).facility_ids).order_by("name")

@@ -1,16 +1,22 @@
 from __future__ import annotations
 
+import datetime
+from typing import Any, cast
+
 from django import forms
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from btt.forms import DateInput, Form, IdChoiceField
 from lib.cpr import (
     IdentifierKind,
     InvalidIdentifier,
+    ParsedIdentifier,
     parse_identifier,
     replacement_birth_date_matches,
 )
+from lib.forms import DateInput, Form, IdChoiceField
+from organisation.models import Facility
 
 IDENTIFIER_ERRORS = {
     "format": _(
@@ -25,7 +31,7 @@ IDENTIFIER_ERRORS = {
 class PersonIdentifierField(forms.CharField):
     """A CPR number or a replacement number; cleans to a ``lib.cpr.ParsedIdentifier``."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("label", _("CPR-nummer eller erstatnings-CPR"))
         kwargs.setdefault("max_length", 20)
         kwargs.setdefault(
@@ -33,29 +39,29 @@ class PersonIdentifierField(forms.CharField):
         )
         super().__init__(**kwargs)
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> ParsedIdentifier | None:  # type: ignore[override]
         text = super().to_python(value)
-        if text in self.empty_values:
+        if text is None or text in self.empty_values:
             return None
         try:
             return parse_identifier(text, today=timezone.localdate())
         except InvalidIdentifier as exc:
             raise forms.ValidationError(IDENTIFIER_ERRORS[exc.code], code=exc.code) from exc
 
-    def validate(self, value):
+    def validate(self, value: Any) -> None:
         if value is None and self.required:
             raise forms.ValidationError(self.error_messages["required"], code="required")
 
-    def run_validators(self, value):
+    def run_validators(self, value: Any) -> None:
         return None  # the max length applies to the typed text, checked in clean()
 
-    def clean(self, value):
+    def clean(self, value: Any) -> Any:
         if value and len(value) > 20:
             raise forms.ValidationError(IDENTIFIER_ERRORS["format"], code="format")
         return super().clean(value)
 
 
-def not_in_future(value):
+def not_in_future(value: datetime.date | None) -> None:
     if value is not None and value > timezone.localdate():
         raise forms.ValidationError(_("Datoen kan ikke ligge i fremtiden."), code="future")
 
@@ -77,7 +83,7 @@ class ResidentIdentityForm(Form):
         label=_("Indflyttet på botilbuddet"), widget=DateInput, validators=[not_in_future]
     )
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         identifier = cleaned.get("identifier")
         birth_date = cleaned.get("birth_date")
@@ -105,11 +111,19 @@ class ResidentSearchForm(Form):
     )
 
 
+class _FacilityField(IdChoiceField):
+    """A facility, labelled with its region."""
+
+    def label_from_instance(self, obj: Model) -> str:
+        facility = cast(Facility, obj)
+        return f"{facility.name} ({facility.region.name})"
+
+
 class MoveForm(Form):
     """A move recorded by someone who acts for the resident: to a facility in ``facilities``
     (``residents.access.move_destinations``: the same region)."""
 
-    to_facility = IdChoiceField(
+    to_facility = _FacilityField(
         label=_("Flytter til botilbud"),
         queryset=None,
         help_text=_(
@@ -127,13 +141,18 @@ class MoveForm(Form):
         label=_("Indflyttet på det nye botilbud"), widget=DateInput, validators=[not_in_future]
     )
 
-    def __init__(self, *args, facilities, exclude_facility_id=None, **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        facilities: QuerySet[Facility],
+        exclude_facility_id: int | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         queryset = facilities.select_related("region").order_by("region__name", "name")
         if exclude_facility_id is not None:
             queryset = queryset.exclude(pk=exclude_facility_id)
-        self.fields["to_facility"].queryset = queryset
-        self.fields["to_facility"].label_from_instance = lambda f: f"{f.name} ({f.region.name})"
+        cast(IdChoiceField, self.fields["to_facility"]).queryset = queryset
 
 
 class MoveConfirmForm(Form):

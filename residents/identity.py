@@ -4,6 +4,7 @@ no audit row of their own; the services that use them write the one row of the s
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
@@ -15,6 +16,9 @@ from organisation.models import Facility
 
 from .models import Residence, Resident, ResidentIdentifier
 from .selectors import current_residence
+
+if TYPE_CHECKING:
+    from organisation.access import User
 
 
 def names_match(resident: Resident, first_name: str, last_name: str) -> bool:
@@ -64,7 +68,7 @@ def ensure_lives_at(resident: Resident, facility: Facility) -> None:
 
 def insert_resident(
     *,
-    user,
+    user: User,
     identifier: ParsedIdentifier,
     first_name: str,
     last_name: str,

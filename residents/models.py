@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -131,7 +132,7 @@ class Move(models.Model):
     A proposal keeps what the proposer typed (``typed_*``): until it is confirmed, that is all
     the new facility sees."""
 
-    TRANSITIONS = {
+    TRANSITIONS: ClassVar[dict[str, set[str]]] = {
         MoveStatus.PROPOSED: {MoveStatus.CONFIRMED, MoveStatus.REJECTED},
         MoveStatus.RECORDED: set(),
         MoveStatus.CONFIRMED: set(),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.db import transaction
@@ -18,6 +19,12 @@ from django.utils import timezone
 
 from audit.models import Action, Purpose
 from audit.services import record
+from courses.models import Course, CourseStatus
+
+if TYPE_CHECKING:
+    from organisation.access import User
+
+    from .models import Resident
 
 RETENTION_YEARS = 10
 
@@ -50,7 +57,7 @@ SOURCES: list[Source] = [
 ]
 
 
-def _as_date(value) -> datetime.date | None:
+def _as_date(value: datetime.date | None) -> datetime.date | None:
     if value is None:
         return None
     if isinstance(value, datetime.datetime):
@@ -83,8 +90,6 @@ def retention_limit(today: datetime.date) -> datetime.date:
 def due_for_deletion(today: datetime.date) -> list[int]:
     """Residents whose last entry is more than 10 years before ``today``, not on legal hold,
     not already anonymised and with no active course."""
-    from courses.models import Course, CourseStatus
-
     from .models import Resident
 
     limit = retention_limit(today)
@@ -133,7 +138,7 @@ def resident_erase(*, resident_id: int, today: datetime.date) -> None:
 
 
 @transaction.atomic
-def resident_set_legal_hold(*, user, resident, on: bool, reason: str) -> None:
+def resident_set_legal_hold(*, user: User, resident: Resident, on: bool, reason: str) -> None:
     from .models import Resident
 
     resident = Resident.objects.select_for_update().get(pk=resident.pk)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -22,8 +23,8 @@ from django.utils.translation import gettext_lazy
 
 from audit.models import Action, Outcome
 from audit.services import record
-from btt.errors import TransitionError
 from lib.cpr import ParsedIdentifier
+from lib.errors import TransitionError
 from organisation.access import FACILITY_STAFF, can_facility
 from organisation.models import Facility
 
@@ -32,6 +33,9 @@ from .identity import ensure_lives_at, identity_mismatch, insert_resident, names
 from .models import Move, MoveStatus, Residence, Resident, ResidentIdentifier
 from .selectors import current_residence, resident_by_identifier
 from .throttle import limit_reached
+
+if TYPE_CHECKING:
+    from organisation.access import User
 
 REGISTRATION_LIMIT = 20
 REGISTRATION_WINDOW = datetime.timedelta(hours=1)
@@ -51,7 +55,7 @@ class Registration:
 @transaction.atomic
 def resident_register(
     *,
-    user,
+    user: User,
     identifier: ParsedIdentifier,
     first_name: str,
     last_name: str,
@@ -165,7 +169,15 @@ def resident_register(
 
 
 def _move_save(
-    *, user, resident, from_facility, to_facility, moved_in, status, first_name="", last_name=""
+    *,
+    user: User,
+    resident: Resident,
+    from_facility: Facility | None,
+    to_facility: Facility,
+    moved_in: datetime.date,
+    status: MoveStatus,
+    first_name: str = "",
+    last_name: str = "",
 ) -> Move:
     move = Move(
         resident=resident,
@@ -181,7 +193,9 @@ def _move_save(
     return move
 
 
-def _apply_move(*, resident: Resident, facility: Facility, moved_in: datetime.date):
+def _apply_move(
+    *, resident: Resident, facility: Facility, moved_in: datetime.date
+) -> Facility | None:
     """Close the open residence and open one at ``facility``. Returns the old facility."""
     current = (
         Residence.objects.select_for_update()
@@ -216,7 +230,7 @@ OTHER_REGION_MESSAGE = gettext_lazy(
 
 @transaction.atomic
 def move_record(
-    *, user, resident: Resident, to_facility: Facility, moved_in: datetime.date
+    *, user: User, resident: Resident, to_facility: Facility, moved_in: datetime.date
 ) -> Move:
     """Someone who acts for the resident records a move to another facility. The old
     facility's staff lose sight of the resident on their next request.
@@ -268,7 +282,7 @@ def _lock_move(move: Move) -> Move:
 
 
 @transaction.atomic
-def move_confirm(*, user, move: Move) -> Move:
+def move_confirm(*, user: User, move: Move) -> Move:
     """Someone who acts for the resident confirms a proposed move; it takes effect now."""
     move = _lock_move(move)
     access.ensure_move(user, access.MOVE_DECIDE, move)
@@ -298,7 +312,7 @@ def move_confirm(*, user, move: Move) -> Move:
 
 
 @transaction.atomic
-def move_reject(*, user, move: Move, reason: str) -> Move:
+def move_reject(*, user: User, move: Move, reason: str) -> Move:
     move = _lock_move(move)
     access.ensure_move(user, access.MOVE_DECIDE, move)
     _check_transition(move, MoveStatus.REJECTED)
@@ -319,7 +333,7 @@ def move_reject(*, user, move: Move, reason: str) -> Move:
 
 @transaction.atomic
 def identifier_replace(
-    *, user, resident: Resident, identifier: ParsedIdentifier, valid_from: datetime.date
+    *, user: User, resident: Resident, identifier: ParsedIdentifier, valid_from: datetime.date
 ) -> ResidentIdentifier:
     """A new CPR number (or a CPR number replacing an erstatnings-CPR); history is kept."""
     access.ensure(user, access.ACT, resident)

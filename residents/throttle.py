@@ -10,14 +10,18 @@ wait.
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from audit.models import AuditEvent, Outcome
 
+if TYPE_CHECKING:
+    from organisation.access import User
 
-def limit_reached(*, user, limit: int, window: datetime.timedelta, **criteria) -> bool:
+
+def limit_reached(*, user: User, limit: int, window: datetime.timedelta, **criteria: Any) -> bool:
     """Has ``user`` made ``limit`` allowed steps within ``window``? ``criteria`` filter the
     audit rows that count (e.g. ``action=Action.LOOKUP`` or ``detail__probe="registration"``).
     Call inside the step's transaction."""

@@ -1,22 +1,27 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from agreements.views.activities import agreement_facts
-from audit import access as audit_access
+from agreements.selectors import agreement_facts
 from audit.models import Action
 from audit.services import record, record_shown
-from btt.forms import call_service
 from consent import access as consent_access
 from consent.models import Category
 from consent.selectors import shared_categories
 from courses import access as courses_access
 from courses.selectors import course_summaries_for_facility_staff, resident_history
+from lib.forms import call_service
 from organisation.access import require
 
 from . import access, services
+from . import log_access as audit_access
 from .forms import (
     MoveConfirmForm,
     MoveForm,
@@ -26,35 +31,36 @@ from .forms import (
 )
 from .identity import names_match
 from .models import MoveStatus
-from .selectors import current_residence, resident_search
+from .selectors import current_residence, is_number_query, resident_search
+
+if TYPE_CHECKING:
+    from organisation.access import AuthenticatedHttpRequest
 
 
 @require_http_methods(["GET", "POST"])
-def search(request):
+def search(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Search by name or CPR. The query is POSTed so no CPR number or name lands in a URL."""
     require(access.can(request.user, access.SEARCH))
-    results, more = None, False
+    results, more, by_name = None, False, False
     form = ResidentSearchForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        results, more = resident_search(request.user, form.cleaned_data["q"])
+        query = form.cleaned_data["q"]
+        results, more = resident_search(request.user, query)
+        by_name = not is_number_query(query)  # names match approximately, numbers exactly
         record_shown(
             user=request.user,
             action=Action.SEARCH,
             resident_ids=[r.pk for r in results],
-            detail={
-                "criterion": "identifier"
-                if any(c.isdigit() for c in form.cleaned_data["q"])
-                else "name"
-            },
+            detail={"criterion": "name" if by_name else "identifier"},
         )
-    context = {"form": form, "results": results, "more": more}
+    context = {"form": form, "results": results, "more": more, "by_name": by_name}
     if request.headers.get("HX-Request"):
         return render(request, "residents/search.html#results", context)
     return render(request, "residents/search.html", context)
 
 
 @require_GET
-def detail(request, pk: int):
+def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     resident = access.get_for_user(request.user, pk)
     history = resident_history(request.user, resident)
     summaries = list(course_summaries_for_facility_staff(request.user, resident))
@@ -107,7 +113,7 @@ def detail(request, pk: int):
     )
 
 
-def _register(request, *, title: str, intro: str):
+def _register(request: AuthenticatedHttpRequest, *, title: str, intro: str) -> HttpResponse:
     """Registration and a proposal to move in are one step: the answer is the same whether
     the number is new or belongs to a resident the user may not see (a move page)."""
     require(access.can(request.user, access.REGISTER))
@@ -140,7 +146,7 @@ def _register(request, *, title: str, intro: str):
         elif done is not None and done.move is not None:
             messages.success(request, _("Registreringen er gemt."))
             return redirect("residents:move_detail", pk=done.move.pk)
-        elif done is not None:
+        elif done is not None and done.resident is not None:
             messages.info(request, _("Beboeren er allerede registreret på botilbuddet."))
             return redirect("residents:detail", pk=done.resident.pk)
     return render(
@@ -152,19 +158,19 @@ def _register(request, *, title: str, intro: str):
 
 
 @require_http_methods(["GET", "POST"])
-def create(request):
+def create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Housing staff register a resident who lives (or moves in) at their facility."""
     return _register(request, title=_("Registrer beboer"), intro="register")
 
 
 @require_http_methods(["GET", "POST"])
-def move_propose(request):
+def move_propose(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Housing staff propose that a resident registered elsewhere moves in at their facility."""
     return _register(request, title=_("Foreslå flytning"), intro="propose")
 
 
 @require_http_methods(["GET", "POST"])
-def move_record(request, pk: int):
+def move_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Someone who acts for the resident records a move to another facility."""
     resident = access.get_for_user(request.user, pk, action=access.ACT)
     residence = current_residence(resident)
@@ -195,7 +201,7 @@ def move_record(request, pk: int):
 
 
 @require_GET
-def move_list(request):
+def move_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Moves waiting for the user's decision, and the proposals of the user's facility."""
     require(access.can(request.user, access.MOVES))
     to_decide = list(access.moves_to_decide(request.user).order_by("created_at", "id"))
@@ -218,7 +224,7 @@ def move_list(request):
 
 
 @require_GET
-def move_detail(request, pk: int):
+def move_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     move = access.get_move_for_user(request.user, pk)
     show_resident = access.shows_resident(request.user, move)
     if show_resident:
@@ -236,7 +242,7 @@ def move_detail(request, pk: int):
 
 
 @require_http_methods(["GET", "POST"])
-def move_confirm(request, pk: int):
+def move_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     move = access.get_move_for_user(request.user, pk, action=access.MOVE_DECIDE)
     form = MoveConfirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -257,7 +263,7 @@ def move_confirm(request, pk: int):
 
 
 @require_http_methods(["GET", "POST"])
-def move_reject(request, pk: int):
+def move_reject(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     move = access.get_move_for_user(request.user, pk, action=access.MOVE_DECIDE)
     form = MoveRejectForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -23,7 +23,7 @@ class _OnePlacePerUrl(dict):
     """The matrix: a URL name gets its rule in exactly one place; a second rule for the same
     name (in this file or a part) is an error, not a silent override."""
 
-    def update(self, rules):  # type: ignore[override]
+    def update(self, rules):
         twice = set(self) & set(rules)
         if twice:
             raise ValueError(f"URL names with a rule in two places: {sorted(twice)}")

@@ -29,14 +29,14 @@ from residents.models import Residence, Resident, ResidentIdentifier
 TEST_PASSWORD = "synthetic-test-password-9471"
 
 
-class RegionFactory(factory.django.DjangoModelFactory):
+class RegionFactory(factory.django.DjangoModelFactory[Region]):
     class Meta:
         model = Region
 
     name = factory.Sequence(lambda n: f"Testregion {n}")
 
 
-class TeamFactory(factory.django.DjangoModelFactory):
+class TeamFactory(factory.django.DjangoModelFactory[Team]):
     class Meta:
         model = Team
 
@@ -46,7 +46,7 @@ class TeamFactory(factory.django.DjangoModelFactory):
     phone = "70 00 00 00"
 
 
-class FacilityFactory(factory.django.DjangoModelFactory):
+class FacilityFactory(factory.django.DjangoModelFactory[Facility]):
     class Meta:
         model = Facility
         skip_postgeneration_save = True
@@ -62,7 +62,7 @@ class FacilityFactory(factory.django.DjangoModelFactory):
     )
 
 
-class FacilityAddressFactory(factory.django.DjangoModelFactory):
+class FacilityAddressFactory(factory.django.DjangoModelFactory[FacilityAddress]):
     class Meta:
         model = FacilityAddress
 
@@ -71,7 +71,7 @@ class FacilityAddressFactory(factory.django.DjangoModelFactory):
     city = "Testby"
 
 
-class WardFactory(factory.django.DjangoModelFactory):
+class WardFactory(factory.django.DjangoModelFactory[Ward]):
     class Meta:
         model = Ward
 
@@ -79,7 +79,7 @@ class WardFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Sengeafsnit {n}")
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         skip_postgeneration_save = True
@@ -95,7 +95,7 @@ class UserFactory(factory.django.DjangoModelFactory):
             obj.save()
 
 
-class MembershipFactory(factory.django.DjangoModelFactory):
+class MembershipFactory(factory.django.DjangoModelFactory[Membership]):
     class Meta:
         model = Membership
 
@@ -120,7 +120,7 @@ def make_cpr(birth_date: datetime.date) -> str:
     return fictitious_cpr(birth_date, next(_serial))
 
 
-class ResidentFactory(factory.django.DjangoModelFactory):
+class ResidentFactory(factory.django.DjangoModelFactory[Resident]):
     class Meta:
         model = Resident
         skip_postgeneration_save = True
@@ -145,7 +145,7 @@ class ResidentFactory(factory.django.DjangoModelFactory):
             )
 
 
-class ConcernFactory(factory.django.DjangoModelFactory):
+class ConcernFactory(factory.django.DjangoModelFactory[Concern]):
     class Meta:
         model = Concern
 
@@ -156,7 +156,7 @@ class ConcernFactory(factory.django.DjangoModelFactory):
     raised_by = factory.SubFactory(UserFactory)
 
 
-class ReferralFactory(factory.django.DjangoModelFactory):
+class ReferralFactory(factory.django.DjangoModelFactory[Referral]):
     class Meta:
         model = Referral
 
@@ -174,7 +174,7 @@ class ReferralFactory(factory.django.DjangoModelFactory):
     created_by = factory.SubFactory(UserFactory)
 
 
-class CourseFactory(factory.django.DjangoModelFactory):
+class CourseFactory(factory.django.DjangoModelFactory[Course]):
     class Meta:
         model = Course
         skip_postgeneration_save = True

@@ -69,9 +69,9 @@ def _member(role, profession, **scope):
 
 def build_world() -> World:
     region = f.RegionFactory(name="Region Test")
-    team_a = f.TeamFactory(region=region, name="Botilbudsteam Nord")
+    team_a = f.TeamFactory.create(region=region, name="Botilbudsteam Nord")
     team_b = f.TeamFactory(region=region, name="Botilbudsteam Syd")
-    facility_a1 = f.FacilityFactory(region=region, team=team_a, name="Bostedet Egely")
+    facility_a1 = f.FacilityFactory.create(region=region, team=team_a, name="Bostedet Egely")
     facility_a2 = f.FacilityFactory(region=region, team=team_a, name="Bofællesskabet Lyngen")
     facility_b1 = f.FacilityFactory(region=region, team=team_b, name="Botilbuddet Strandly")
     ward = f.WardFactory(region=region, name="Psykiatrisk sengeafsnit P1")
@@ -95,7 +95,7 @@ def build_world() -> World:
     region_admin.save(update_fields=["is_staff"])
 
     today = timezone.localdate()
-    resident_in_course = f.ResidentFactory(
+    resident_in_course = f.ResidentFactory.create(
         facility=facility_a1, first_name="Dorte", last_name="Testesen"
     )
     resident_pending = f.ResidentFactory(
@@ -107,7 +107,7 @@ def build_world() -> World:
     resident_plain = f.ResidentFactory(
         facility=facility_a1, first_name="Lone", last_name="Fiktivsen"
     )
-    resident_other_team = f.ResidentFactory(
+    resident_other_team = f.ResidentFactory.create(
         facility=facility_b1, first_name="Karl", last_name="Andersted"
     )
 

@@ -15,6 +15,7 @@ import pytest
 from django.apps import apps
 from django.db import connection
 from django.urls import reverse
+from psycopg import sql
 
 from .authz_forms import VALID_FORMS, Form
 from .authz_matrix import MATRIX, PERSONAS
@@ -99,25 +100,22 @@ def read_form(html: str) -> dict[str, list[str]]:
     return max(reader.forms, key=len) if reader.forms else {}
 
 
+# One table's row count and a hash of its contents; the table is a quoted identifier.
+TABLE_SIGNATURE = sql.SQL(
+    "(SELECT count(*) || ':' || coalesce(md5(string_agg(t::text, ',' ORDER BY t::text)), '')"
+    " FROM {table} t)"
+)
+
+
 def fingerprint() -> dict[str, object]:
-    """Every table's row count and, on PostgreSQL, a hash of its contents: one query."""
+    """Every table's row count and a hash of its contents: one query."""
     tables = sorted({m._meta.db_table for m in apps.get_models() if m._meta.managed} - VOLATILE)
-    qn = connection.ops.quote_name
-    if connection.vendor == "postgresql":
-        parts = [
-            "(SELECT count(*) || ':' || coalesce(md5(string_agg(t::text, ',' ORDER BY t::text)), '')"  # noqa: S608
-            f" FROM {qn(t)} t)"
-            for t in tables
-        ]
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT " + ", ".join(parts))  # nosec B608 - names from the models
-            return dict(zip(tables, cursor.fetchone(), strict=True))
-    signature = {}
+    query = sql.SQL("SELECT {}").format(
+        sql.SQL(", ").join(TABLE_SIGNATURE.format(table=sql.Identifier(t)) for t in tables)
+    )
     with connection.cursor() as cursor:
-        for t in tables:
-            cursor.execute(f"SELECT * FROM {qn(t)}")  # noqa: S608  # nosec B608
-            signature[t] = hash(tuple(sorted(map(repr, cursor.fetchall()))))
-    return signature
+        cursor.execute(query)
+        return dict(zip(tables, cursor.fetchone(), strict=True))
 
 
 def _expected(rule, spec, persona) -> int:

@@ -3,7 +3,7 @@ through the real login pages, and sees their start page."""
 
 import pytest
 from django.core.management import call_command
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 from django_otp.oath import totp
 
@@ -11,6 +11,7 @@ from btt.demo import DEMO_PASSWORD
 from btt.demo.extras import demo_totp_key, demo_totp_secrets
 from btt.demo.organisation import MEMORABLE_USERS
 from consent.models import Consent
+from tests import shared_data
 
 README_START_PAGE_TEXT = {
     "sengeafsnit": "Har patienten et botilbudsteam?",
@@ -21,10 +22,19 @@ README_START_PAGE_TEXT = {
 }
 
 
+def seed_small() -> None:
+    """The small demo region, seeded once for this module (tests/shared_data.py)."""
+    with override_settings(DEBUG=True):  # the command refuses to run without DEBUG
+        call_command("seed_demo", small=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+_seeded_module = shared_data.module_fixture("_seeded_module", seed_small)
+
+
 @pytest.fixture
-def seeded(db, settings):
-    settings.DEBUG = True
-    call_command("seed_demo", small=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
+def seeded(_seeded_module, db):
+    """What a test writes (a login, a used code) is rolled back after it."""
+    return shared_data.fresh(_seeded_module, seed_small)
 
 
 @pytest.mark.parametrize("username", sorted(MEMORABLE_USERS))

@@ -73,7 +73,7 @@ def rule_reads(source: str) -> list[tuple[int, str]]:
     """(line, name) for every import, name, attribute or string in one Python source that
     reads the principal or one of its flags. Keyword arguments and parameters named like a
     flag (``team_ids=[team.pk]``) are a caller's own values, not a read."""
-    found = []
+    found: list[tuple[int, str]] = []
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.ImportFrom):
             found += [(node.lineno, a.name) for a in node.names if a.name in FORBIDDEN]
@@ -82,7 +82,7 @@ def rule_reads(source: str) -> list[tuple[int, str]]:
         elif isinstance(node, ast.Attribute) and node.attr in FORBIDDEN:
             found.append((node.lineno, node.attr))
         elif isinstance(node, ast.Constant) and node.value in PRINCIPAL_NAMES:
-            found.append((node.lineno, node.value))
+            found.append((node.lineno, str(node.value)))
     return found
 
 

@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Count, F
-from django.test import RequestFactory
+from django.test import RequestFactory, override_settings
 from django.utils import timezone
 
 from accounts.models import User
@@ -53,6 +53,7 @@ from organisation.models import (
 from residents import access as residents_access
 from residents.models import Move, MoveStatus, Residence, Resident, ResidentIdentifier
 from residents.selectors import current_residence, team_residents_of
+from tests import shared_data
 
 SEED = 7
 
@@ -68,9 +69,19 @@ def debug(settings):
     settings.DEBUG = True  # the command refuses to run without DEBUG
 
 
+def seed_small() -> str:
+    """The small region (seed 7), seeded once for this module (tests/shared_data.py)."""
+    with override_settings(DEBUG=True):  # the command refuses to run without DEBUG
+        return seed(seed=SEED, small=True)
+
+
+_small_module = shared_data.module_fixture("_small_module", seed_small)
+
+
 @pytest.fixture
-def small(db, debug):
-    return seed(seed=SEED, small=True)
+def small(_small_module, db, debug):
+    """The small region's command output; what a test writes is rolled back after it."""
+    return shared_data.fresh(_small_module, seed_small)
 
 
 def db_digest() -> str:
@@ -132,7 +143,7 @@ def test_referrals_and_courses_are_consistent(small):
         members = Membership.objects.filter(team=course.team)
         assert members.filter(user=course.responsible_doctor, profession="doctor").exists()
         assert 1 <= course.team_contacts.count() <= 2
-        assert set(course.team_contacts.all()) <= {m.user for m in members}
+        assert set(course.team_contacts.all()) <= {m.user for m in members.select_related("user")}
         if course.facility_contact_id:
             assert Membership.objects.filter(
                 user=course.facility_contact_id, facility=course.facility_id
@@ -369,6 +380,7 @@ def test_refuses_without_debug(db, settings):
     assert not Region.objects.exists()
 
 
+@pytest.mark.demo_full
 def test_full_region(db, debug):
     """The real size, once: Region Hovedstaden as described in seed 000."""
     output = seed()
@@ -418,6 +430,7 @@ def test_full_region(db, debug):
     assert 300 <= User.objects.count() <= 450
 
 
+@pytest.mark.demo_full
 def test_nation_plan():
     """The national scale is planned in memory (the database path is the region's)."""
     plan = build_plan(scale="nation", seed=SEED)
@@ -440,6 +453,32 @@ def test_nation_plan():
     values = [v for r in plan.regions for p in r.people.people for _k, v in p.values]
     assert len(values) == len(set(values))
     region_only = build_plan(scale="region", seed=SEED)
+    assert region_only.regions[0].people.people[0].resident.full_name == (
+        plan.regions[0].people.people[0].resident.full_name
+    )
+
+
+def test_nation_plan_small():
+    """Five small regions planned together: what must hold across regions at any size (the
+    full-size counts are ``test_nation_plan``'s, under the ``demo_full`` marker)."""
+    plan = build_plan(scale="nation", seed=SEED, small=True)
+    assert [r.org.region.name for r in plan.regions] == [
+        "Region Hovedstaden (demo)",
+        "Region Sjælland (demo)",
+        "Region Syddanmark (demo)",
+        "Region Midtjylland (demo)",
+        "Region Nordjylland (demo)",
+    ]
+    usernames = [u.username for r in plan.regions for u in r.org.users]
+    assert len(usernames) == len(set(usernames))
+    for region in plan.regions:
+        names = [f.facility.name for f in region.org.facilities]
+        assert len(names) == len(set(names))
+    later = {u.username for r in plan.regions[1:] for u in r.org.users}
+    assert not later & set(MEMORABLE_USERS)
+    values = [v for r in plan.regions for p in r.people.people for _k, v in p.values]
+    assert len(values) == len(set(values))
+    region_only = build_plan(scale="region", seed=SEED, small=True)
     assert region_only.regions[0].people.people[0].resident.full_name == (
         plan.regions[0].people.people[0].resident.full_name
     )

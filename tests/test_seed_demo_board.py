@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count
+from django.test import override_settings
 from django.utils import timezone
 
 from board.models import (
@@ -37,6 +38,7 @@ from btt.demo.board import board_digest, plan_demo_board
 from consent.selectors import shared_categories_bulk
 from courses.models import Course, CourseStatus
 from organisation.models import Facility, LegalBasis, Membership, Profession, TeamKind
+from tests import shared_data
 
 SEED = 7
 FIELDS = TEAM_FIELDS + FACILITY_FIELDS + SHARED_FIELDS
@@ -53,11 +55,20 @@ def debug(settings):
     settings.DEBUG = True
 
 
-@pytest.fixture
-def small(db, debug):
-    """(command output, the day it ran)."""
+def seed_small() -> tuple[str, datetime.date]:
+    """The small region (seed 7), seeded once for this module: (command output, the day)."""
     today = timezone.localdate()
-    return seed(seed=SEED, small=True), today
+    with override_settings(DEBUG=True):  # the command refuses to run without DEBUG
+        return seed(seed=SEED, small=True), today
+
+
+_small_module = shared_data.module_fixture("_small_module", seed_small)
+
+
+@pytest.fixture
+def small(_small_module, db, debug):
+    """(command output, the day it ran); what a test writes is rolled back after it."""
+    return shared_data.fresh(_small_module, seed_small)
 
 
 def team_members(team_id) -> set[int]:
@@ -304,6 +315,7 @@ def test_a_run_a_week_later_chooses_the_same(db, debug, monkeypatch):
     assert run(0) == run(7)
 
 
+@pytest.mark.demo_full
 def test_full_region(db, debug):
     """The real size once: spread over facilities, children too, and the share."""
     seed()  # the default seed: here the planner adds consent scopes at Egely

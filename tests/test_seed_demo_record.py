@@ -11,6 +11,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db.models import Count, F, Max, Min
+from django.test import override_settings
 from django.utils import timezone
 
 from btt.demo.record import plan_demo_record, record_digest
@@ -20,23 +21,33 @@ from record.forms import COLUMNS, FORMS
 from record.kinds import CATEGORY, FACILITY_KINDS, SINGLE_KINDS, TEAM_WRITERS, Kind
 from record.models import Entry, EntryVersion, Sector
 from record.selectors import is_overdue_q, latest_q, readmission_ids
+from tests import shared_data
 
 SEED = 7
 PER_KIND = 40  # entries per kind whose every version is put through its form
 
 
-@pytest.fixture
-def seeded(db, settings):
-    settings.DEBUG = True
+def seed_small() -> tuple[str, datetime.date]:
+    """The small region (seed 7), seeded once for this module: (command output, the day)."""
     out = StringIO()
     today = timezone.localdate()
-    call_command("seed_demo", seed=SEED, small=True, stdout=out)
+    with override_settings(DEBUG=True):  # the command refuses to run without DEBUG
+        call_command("seed_demo", seed=SEED, small=True, stdout=out)
     return out.getvalue(), today
+
+
+_seeded_module = shared_data.module_fixture("_seeded_module", seed_small)
+
+
+@pytest.fixture
+def seeded(_seeded_module, db):
+    """(command output, the day it ran); what a test writes is rolled back after it."""
+    return shared_data.fresh(_seeded_module, seed_small)
 
 
 def as_post(state, kind: str) -> dict:
     """The entry's (or version's) content as the strings a browser would post."""
-    post = {}
+    post: dict[str, str | list[str]] = {}
     values = {**state.data, **{name: getattr(state, name) for name in COLUMNS}}
     for name in FORMS[kind].base_fields:
         value = values.get(name)

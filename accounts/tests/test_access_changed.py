@@ -100,7 +100,9 @@ def _admin_prepares_account(w, admin_client) -> tuple[User, str]:
         reverse("admin:accounts_user_changelist"),
         {"action": "issue_activation", "_selected_action": [user.pk]},
     )
-    code = CODE.search(response.content.decode()).group(0)
+    match = CODE.search(response.content.decode())
+    assert match is not None
+    code = match.group(0)
     assert Activation.objects.get(user=user).issued_as == Issuer.ADMINISTRATOR
     return user, code
 

@@ -10,8 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agreements.models import Agreement, AgreementVersion, Status
-from agreements.selectors import live_agreement_for_facility, version_in_force, who_to_call
-from agreements.views.activities import agreement_facts
+from agreements.selectors import (
+    agreement_facts,
+    live_agreement_for_facility,
+    version_in_force,
+    who_to_call,
+)
 
 MONDAY = datetime.date(2025, 3, 3)
 SATURDAY = datetime.date(2025, 3, 8)

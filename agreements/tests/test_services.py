@@ -8,7 +8,7 @@ from django.utils import timezone
 from agreements import services
 from agreements.models import SECTION_KEYS, TEXT_SECTIONS, Agreement, Status
 from agreements.selectors import version_in_force
-from btt.errors import StaleVersion, TransitionError
+from lib.errors import StaleVersion, TransitionError
 from lib.notice import notice_end
 
 TODAY = timezone.localdate()

@@ -1,57 +1,22 @@
-"""Joint competence development (fælles kompetenceudvikling) between a facility and its team,
-and the agreement facts other pages show: "Hvem ringer jeg til nu?" and the safety agreements
-before a visit. Gatekeeper → form → service → redirect."""
+"""Joint competence development (fælles kompetenceudvikling) between a facility and its team.
+Gatekeeper → form → service → redirect. (The agreement facts other pages show are
+``agreements.selectors.agreement_facts``.)"""
 
 from __future__ import annotations
 
-import datetime
-
 from django.contrib import messages
-from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from btt.forms import call_service
+from lib.forms import call_service
 
 from .. import access, services
 from ..forms_activities import ActivityForm
-from ..models import WEEKDAYS, AgreementVersion, CompetenceActivity
-from ..selectors import LIVE, who_to_call
+from ..models import CompetenceActivity
 
 PAGE_LIMIT = 200
-
-
-def agreement_facts(facility, now: datetime.datetime | None = None) -> dict:
-    """What a facility's pages show from its agreement in force (a constant number of queries):
-    ``agreement_version`` (or None), ``call_advice`` (or None) and the visit days in words."""
-    if facility is None:
-        return {"agreement_version": None, "call_advice": None, "visit_days_words": ""}
-    now = now or timezone.now()
-    day = timezone.localtime(now).date()
-    # One query: the same answer as live_agreement_for_facility + version_in_force.
-    version = (
-        AgreementVersion.objects.filter(
-            agreement__facility=facility,
-            agreement__status__in=LIVE,
-            in_force_from__lte=day,
-        )
-        .filter(Q(agreement__ends_on__isnull=True) | Q(agreement__ends_on__gte=day))
-        .select_related("agreement__team")
-        .order_by("-agreement__created_at", "-in_force_from")
-        .first()
-    )
-    names = dict(WEEKDAYS)
-    return {
-        "agreement_version": version,
-        "call_advice": who_to_call(version, now),
-        "visit_days_words": ", ".join(
-            str(names[d]) for d in sorted(version.visit_days or []) if d in names
-        )
-        if version
-        else "",
-    }
 
 
 @require_GET

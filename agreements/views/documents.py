@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from btt.forms import call_service
+from lib.forms import call_service
 from organisation.access import require
 
 from .. import access, selectors, services
@@ -188,7 +188,7 @@ def agreement_sign(request, pk: int):
         else:
             messages.success(request, _("Du har underskrevet aftalen."))
     else:
-        messages.error(request, " ".join(form.non_field_errors()))
+        messages.error(request, " ".join(str(error) for error in form.non_field_errors()))
     return redirect("agreements:detail", pk=agreement.pk)
 
 
@@ -208,7 +208,7 @@ def agreement_terminate(request, pk: int):
             messages.success(
                 request,
                 _("Aftalen er opsagt og ophører %(day)s.")
-                % {"day": done.ends_on.strftime("%d.%m.%Y")},
+                % {"day": done.ends_on.strftime("%d.%m.%Y") if done.ends_on else ""},
             )
             return redirect("agreements:detail", pk=agreement.pk)
     return render(

@@ -1,15 +1,21 @@
-"""audit/access.py: the one place that says who may read a resident's log and export it."""
+"""residents/log_access.py: the one place that says who may read a resident's log and export it."""
 
 from __future__ import annotations
 
 import pytest
 from django.http import Http404
 
-from audit import access
 from audit.models import Action
 from audit.services import record
+from residents import log_access as access
 
-OUTSIDERS = ("team_nurse", "team_doctor", "team_mentor", "other_team_nurse", "housing_staff")
+OUTSIDERS: tuple[str, ...] = (
+    "team_nurse",
+    "team_doctor",
+    "team_mentor",
+    "other_team_nurse",
+    "housing_staff",
+)
 OUTSIDERS += ("housing_leader", "ward_staff", "region_admin")
 
 

@@ -12,8 +12,8 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from btt.middleware import accepted_request_id, new_request_id
 from lib.cpr import fictitious_cpr
+from lib.request_id import accepted_request_id, new_request_id
 from tests.factories import UserFactory
 
 CPR = fictitious_cpr(datetime.date(1990, 5, 17), 7)  # synthetic, never issued

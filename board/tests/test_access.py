@@ -756,7 +756,7 @@ def test_prefill_takes_only_the_columns_that_accept_a_starting_value(client):
 
 def test_closed_meeting_state_is_not_a_permission(world):
     """A closed meeting refuses writes as a state (409 on the pages), for those allowed."""
-    from btt.errors import TransitionError
+    from lib.errors import TransitionError
 
     w = world
     meeting = w.meeting_closed

@@ -14,7 +14,7 @@ from django.db import connections
 
 from board import services
 from board.models import BoardEntry, BoardEntryChange
-from btt.errors import StaleVersion
+from lib.errors import StaleVersion
 
 THREADS = 8
 LINES = 5

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from board import services
 from board.models import BoardEntry, BoardEntryChange, EntryStatus
-from btt.errors import TransitionError
 from consent.services import consent_record, consent_withdraw
+from lib.errors import TransitionError
 from tests import factories as f
 
 TODAY = timezone.localdate()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
@@ -28,6 +29,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
+from accounts.models import User
 from audit.models import Action
 from audit.services import record, record_shown
 from organisation.access import TEAM_MEMBER, can_team, require
@@ -47,6 +49,9 @@ from ..forms import (
 from ..models import BoardCriterion, BoardEntry, EntryStatus
 from ..services import EditConflict, StaleEdit, _as_text
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 FLAG_LABELS = {
     "review_overdue": gettext_lazy("Opfølgning overskredet"),
     "long_on_board": gettext_lazy("Længe på tavlen"),
@@ -63,7 +68,7 @@ class Column:
     own (the flags and the links)."""
 
     key: str
-    label: str
+    label: StrOrPromise
     compact: bool = False
     sort: str = ""  # the ?sort= value this column's header sorts by
     team_board_only: bool = False
@@ -588,7 +593,7 @@ def entry_edit(request, pk: int):
 def _save_entry(request, entry, form, kwargs):
     """Save through the merging service. Returns a redirect, or the form to show again (with
     the conflicts and the entry as saved now)."""
-    keep_saved = frozenset()
+    keep_saved: frozenset[str] = frozenset()
     if request.POST.get("resolve") == "saved":
         # the user chose the saved text for the columns that were in conflict
         keep_saved = frozenset(n.strip() for n in str(request.POST.get("conflicts", "")).split(","))
@@ -775,7 +780,7 @@ def history(request, resident_pk: int):
     """Every board entry of the resident the user may see, current and ended, with who changed
     what and when; and the minutes of closed meetings where the resident was discussed."""
     resident = get_resident_for_user(request.user, resident_pk)
-    entries = selectors.entry_history(request.user, resident)
+    entries: list[Any] = selectors.entry_history(request.user, resident)  # with change_list
     minutes = list(selectors.resident_minutes(request.user, resident))
     user_ids = set()
     for entry in entries:
@@ -784,8 +789,6 @@ def history(request, resident_pk: int):
                 user_ids |= {int(v) for v in (change.old_value, change.new_value) if v.isdigit()}
     names = {}
     if user_ids:
-        from accounts.models import User
-
         names = {u.pk: _person(u) for u in User.objects.filter(pk__in=user_ids)}
     today = timezone.localdate()
     blocks = []

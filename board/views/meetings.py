@@ -25,9 +25,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from agreements.selectors import live_agreement_for_facility, version_in_force
 from audit.models import Action as AuditAction
 from audit.services import record, record_shown
-from organisation.access import require
+from organisation.access import found
 from organisation.models import Facility
 
 from .. import access, columns, services
@@ -40,7 +41,15 @@ from ..forms_meetings import (
     NextForm,
     ScheduleForm,
 )
-from ..models import Action, Attendance, EntryStatus, Meeting, MeetingSchedule, MeetingStatus
+from ..models import (
+    Action,
+    AgendaItem,
+    Attendance,
+    EntryStatus,
+    Meeting,
+    MeetingSchedule,
+    MeetingStatus,
+)
 from ..selectors import (
     item_actions,
     item_entry,
@@ -63,16 +72,13 @@ def _closed_status(request) -> int:
 
 
 def _facility(request, facility_pk: int) -> Facility:
-    facility = Facility.objects.filter(pk=facility_pk).first()
-    require(facility is not None)
+    facility = found(Facility.objects.filter(pk=facility_pk).first())
     access.facility_board_sector(request.user, facility)
     return facility
 
 
 def _agreement_meeting(facility) -> dict | None:
     """The weekly meeting day and time from the facility's agreement in force, if it sets them."""
-    from agreements.selectors import live_agreement_for_facility, version_in_force
-
     agreement = live_agreement_for_facility(facility)
     version = version_in_force(agreement) if agreement else None
     if version is None or version.meeting_weekday is None or version.meeting_time is None:
@@ -135,7 +141,7 @@ def meeting_open(request, facility_pk: int):
     form = EmptyForm(request.POST)
     if not form.is_valid():
         for error in form.non_field_errors():
-            messages.error(request, error)
+            messages.error(request, str(error))
         return redirect("board:meetings", facility_pk=facility.pk)
     try:
         meeting = services.meeting_open(user=request.user, facility=facility)
@@ -223,7 +229,7 @@ def meeting_detail(request, pk: int):
     }
     position = AgendaPositionForm(request.GET)
     wanted = position.cleaned_data.get("punkt") if position.is_valid() else None
-    by_position = {item.position: item for item in items}
+    by_position: dict[int | None, AgendaItem] = {item.position: item for item in items}
     if items and (not position.is_valid() or (wanted is not None and wanted not in by_position)):
         context["notice"] = _("Punktet findes ikke på dagsordenen. Her er det første punkt.")
     current = by_position.get(wanted) or (items[0] if items else None)

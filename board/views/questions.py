@@ -16,8 +16,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from audit.models import Action
 from audit.services import record, record_shown
-from btt.forms import call_service
-from organisation.access import require
+from lib.forms import call_service
+from organisation.access import found, require
 from organisation.selectors import get_facility_for_user
 from residents.selectors import get_resident_for_user
 
@@ -33,6 +33,7 @@ def question_create(request, resident_pk: int):
     resident = get_resident_for_user(request.user, resident_pk)
     facility, sector = access.ask_sector(request.user, resident)
     require(sector is not None)
+    facility = found(facility)  # a sector means a facility
     form = QuestionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         question = call_service(

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from agreements.models import (
     ActivityKind,
     Agreement,
@@ -133,9 +134,9 @@ def write_demo_agreements(seed: int) -> AgreementsSummary:
         safety = rng.choice(_SAFETY)
         notice_days_ago = span(rng, 5, 45)
         n_activities = span(rng, 1, 3)
-        team_ids = team_users.get(facility.team_id, [])
+        team_ids = team_users.get(facility.team_id or 0, [])
         facility_ids = facility_users.get(facility.pk, [])
-        if status is None or not team_ids or not facility_ids:
+        if status is None or not team_ids or not facility_ids or facility.team is None:
             continue
         team, team_leader, facility_leader = facility.team, team_ids[0], facility_ids[0]
         signed_on = today - days(signed_days_ago)
@@ -254,8 +255,6 @@ def write_demo_agreements(seed: int) -> AgreementsSummary:
 
 
 def _names(user_ids) -> dict[int, str]:
-    from accounts.models import User
-
     return {
         u.pk: (f"{u.first_name} {u.last_name}".strip() or u.username)
         for u in User.objects.filter(pk__in=user_ids).only(

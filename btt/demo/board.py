@@ -17,8 +17,10 @@ import hashlib
 import random
 from dataclasses import dataclass, field
 from types import SimpleNamespace
+from typing import Any
 
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from accounts.models import User
@@ -45,7 +47,13 @@ EGELY_FULL = ("board", "goals", "plans")  # at least two Egely board residents s
 _CRITERIA = tuple(bm.BoardCriterion.values)
 _CRITERIA_W = (14, 14, 9, 9, 16, 6, 6, 12, 5, 10, 3)  # in BoardCriterion order
 _FIELDS = bm.FACILITY_FIELDS + bm.SHARED_FIELDS + bm.TEAM_FIELDS  # the columns with a history
-_ROW_MODELS = (ConsentScope, bm.MeetingSchedule, bm.Meeting, bm.Attendance, bm.AgendaItem)
+_ROW_MODELS: tuple[type[Model], ...] = (
+    ConsentScope,
+    bm.MeetingSchedule,
+    bm.Meeting,
+    bm.Attendance,
+    bm.AgendaItem,
+)
 _ROW_MODELS += (bm.Action, bm.Question)  # written after the entries, in foreign-key order
 
 
@@ -133,7 +141,7 @@ class BoardPlan:
     today: datetime.date
     active_course_residents: int = 0
     entries: list[_Planned] = field(default_factory=list)
-    rows: dict[type, list] = field(default_factory=lambda: {m: [] for m in _ROW_MODELS})
+    rows: dict[type[Model], list[Any]] = field(default_factory=lambda: {m: [] for m in _ROW_MODELS})
 
     def digest(self) -> str:
         return board_digest(
@@ -190,12 +198,14 @@ class BoardPlanner(MeetingsMixin):
     def load(self) -> None:
         teams: dict[int, _Team] = {}
         for f in Facility.objects.filter(team__isnull=False).select_related("team").order_by("pk"):
+            if f.team is None or f.team_id is None:  # filtered out above
+                continue
             child = f.team.kind == TeamKind.CHILD_YOUTH
             team = teams.setdefault(f.team_id, _Team(pk=f.team_id, child=child))
             self.facilities.append(_Facility(pk=f.pk, name=f.name, team=team))
         by_pk = {f.pk: f for f in self.facilities}
         roles = (Role.TEAM_STAFF, Role.TEAM_LEADER, Role.FACILITY_STAFF, Role.FACILITY_LEADER)
-        users: dict[int, User] = {}
+        users: dict[int | None, User] = {}
         memberships = Membership.objects.filter(
             is_active=True, status=MembershipStatus.CONFIRMED, role__in=roles
         )
@@ -206,7 +216,10 @@ class BoardPlanner(MeetingsMixin):
                 if m.role == Role.TEAM_LEADER:
                     team.leader = m.user
                 else:
-                    group = {Profession.NURSE: "nurses", Profession.DOCTOR: "doctors"}
+                    group: dict[str, str] = {
+                        Profession.NURSE: "nurses",
+                        Profession.DOCTOR: "doctors",
+                    }
                     getattr(team, group.get(m.profession, "others")).append(m.user)
             elif m.facility_id in by_pk:
                 info = by_pk[m.facility_id]
@@ -325,6 +338,8 @@ class BoardPlanner(MeetingsMixin):
                 .order_by("pk")
                 .first()
             )
+            if consent is None:  # ``with_board``: they have one
+                continue
             has = set(consent.scopes.values_list("category", flat=True))
             scopes = [ConsentScope(consent=consent, category=x) for x in EGELY_FULL if x not in has]
             self.plan.rows[ConsentScope] += scopes
@@ -401,6 +416,8 @@ class BoardPlanner(MeetingsMixin):
                 elif age >= 60:
                     fresh.append((c, 3, min(240, age - 21)))
         for c in self.ended_courses:
+            if c.ended_on is None:  # ended courses have an end date
+                continue
             ago = (today - c.ended_on).days
             if ago <= 400 and (c.ended_on - c.started_on).days >= 60:
                 old.append((c, ago + 1, ago + 10))
@@ -419,9 +436,9 @@ class BoardPlanner(MeetingsMixin):
             if course.ended_on is not None:
                 reason = "moved" if course.end_reason == "moved" else "course_ended"
             # taken off the board at the weekly meeting (no draw: the weekday depends on today)
-            meeting_day = ended_on - days(
-                (ended_on.weekday() - course.facility.schedule.weekday) % 7
-            )
+            schedule = course.facility.schedule  # every facility has one (``schedules``)
+            weekday = schedule.weekday if schedule is not None else ended_on.weekday()
+            meeting_day = ended_on - days((ended_on.weekday() - weekday) % 7)
             e.ended_on = meeting_day if meeting_day > placed_on else ended_on
             e.status, e.end_reason = bm.EntryStatus.ENDED, reason
             e.ending_text = _pick(rng, vocab.BOARD_ENDINGS[reason]).format(date=ddmm(e.ended_on))
@@ -479,7 +496,7 @@ class BoardPlanner(MeetingsMixin):
         created_at = working_time(rng, start)
         if saves and created_at >= saves[0][0]:
             created_at = saves[0][0] - datetime.timedelta(minutes=span(rng, 5, 90))
-        if end:
+        if end and e.ended_on is not None:  # an ended entry has its end date
             stamp = max([created_at, *(s[0] for s in saves)]) + datetime.timedelta(hours=1)
             saves.append((max(stamp, working_time(rng, e.ended_on)), end.pop("by"), end))
         e.created_at = created_at
@@ -546,5 +563,5 @@ def write_demo_board(seed: int) -> dict:
         changes = [c for p in plan.entries for c in p.changes]
         bm.BoardEntryChange.objects.bulk_create(changes, batch_size=BATCH_SIZE)
         for model, rows in plan.rows.items():
-            model.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+            model._default_manager.bulk_create(rows, batch_size=BATCH_SIZE)
     return plan.counts()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 import random
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
@@ -20,7 +20,7 @@ from . import vocabulary as vocab
 from .common import at, days, span, weighted, working_time
 
 if TYPE_CHECKING:
-    from .board import _Course, _Facility, _Planned
+    from .board import BoardPlan, _Course, _Facility, _Planned
 
 EGELY = "Bostedet Egely"
 ACTIVE = bm.EntryStatus.ACTIVE
@@ -39,6 +39,13 @@ def ddmm(day: datetime.date) -> str:
 
 class MeetingsMixin:
     """Schedules, past meetings with minutes and actions, and questions (``BoardPlanner``)."""
+
+    # the planner's (``BoardPlanner.__init__``)
+    rng_meet: random.Random
+    facilities: list[_Facility]
+    plan: BoardPlan
+    today: datetime.date
+    yesterday: datetime.date
 
     def schedules(self) -> None:
         rng = self.rng_meet
@@ -109,8 +116,11 @@ class MeetingsMixin:
             entries = by_facility.get(info.pk, [])
             if not any(p.entry.status == ACTIVE for p in entries):
                 continue
+            if info.schedule is None:  # every facility has one (``schedules``)
+                continue
             back = (self.today.weekday() - info.schedule.weekday) % 7 or 7
-            day, held, wanted = self.today - days(back), [], span(rng, 4, 8)
+            held: list[datetime.date] = []
+            day, wanted = self.today - days(back), span(rng, 4, 8)
             while len(held) < wanted:
                 if not held or rng.random() > 0.08:  # now and then a week without a meeting
                     held.append(day)
@@ -178,7 +188,7 @@ class MeetingsMixin:
         ranked.sort(key=lambda r: r[:3])
         notes = rng.sample(vocab.BOARD_NOTES, min(len(ranked), len(vocab.BOARD_NOTES)))
         decisions = rng.sample(vocab.BOARD_DECISIONS, min(len(ranked), len(vocab.BOARD_DECISIONS)))
-        items = []
+        items: list[Any] = []  # AgendaItems, each with the planned ``course`` beside it
         for position, (_f, _d, _c, p, reasons) in enumerate(ranked, start=1):
             name = p.course.name
             follow_up = ddmm(held_on + days(7 * span(rng, 1, 4)))
@@ -186,7 +196,7 @@ class MeetingsMixin:
             if p.entry.ended_on == held_on:
                 reason = str(bm.EndReason(p.entry.end_reason).label).lower()
                 decision = vocab.BOARD_DECISION_ENDED.format(reason=reason, name=name)
-            item = bm.AgendaItem(
+            item: Any = bm.AgendaItem(
                 meeting=meeting,
                 resident_id=p.entry.resident_id,
                 entry=p.entry,

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime
 import random
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.utils import timezone
 
@@ -48,6 +50,9 @@ REGION_SIZES = (
 SMALL_SIZE = RegionSize((3, 2, 2, 2, 2), 1, 160, 16, wards=2)
 
 
+_Option = TypeVar("_Option")
+
+
 def span(rng: random.Random, low: int, high: int) -> int:
     """An int in [low, high] using exactly one draw (so later draws do not shift)."""
     if high <= low:
@@ -87,7 +92,7 @@ def ascii_slug(text: str) -> str:
     return "-".join(part for part in out.split("-") if part)
 
 
-def weighted(rng: random.Random, options: tuple, weights: tuple) -> object:
+def weighted(rng: random.Random, options: Sequence[_Option], weights: Sequence[float]) -> _Option:
     """One weighted choice using exactly one draw."""
     point = rng.random() * sum(weights)
     for option, weight in zip(options, weights, strict=True):

@@ -143,7 +143,7 @@ class ConfirmationPlanner:
 
     def _held_referral(self, p: Person, status: str) -> Referral:
         rng, info = self.rng, p.facility
-        team = info.team
+        team = info.serving_team
         received = self.today - days(span(rng, 2, 20))
         consent = max(received - days(span(rng, 0, 14)), self._current(p).moved_in)
         source = weighted(

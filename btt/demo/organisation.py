@@ -76,6 +76,13 @@ class FacilityInfo:
     staff: list[User] = field(default_factory=list)
     leader: User | None = None
 
+    @property
+    def serving_team(self) -> TeamInfo:
+        """The team serving the facility (referrals and courses are planned only there)."""
+        if self.team is None:
+            raise ValueError(f"{self.facility} has no team")
+        return self.team
+
 
 @dataclass(eq=False)
 class TeamInfo:

@@ -21,22 +21,23 @@ Every entry's data is what its form in ``record.forms`` would save; every entry 
 versions 1..n. Deterministic: one seeded random stream, courses visited in a fixed order
 (resident, start, primary key), dates drawn as offsets (a run on another day moves the dates,
 not the choices). Written in one transaction like the rest of the demo data, without services
-or audit rows, and with plain ``executemany`` in batches (see ``insert_plan``).
+or audit rows, and with PostgreSQL's ``COPY`` (see ``insert_plan``).
 """
 
 from __future__ import annotations
 
 import datetime
 import hashlib
-import json
 import random
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from django import forms
 from django.core.management.color import no_style
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import Count
 from django.utils import timezone
+from psycopg import sql
 
 from accounts.models import User
 from board.models import BoardEntry
@@ -60,7 +61,6 @@ from . import record_texts as tx
 from . import vocabulary as vocab
 from .common import BIRTH_ANCHOR, add_years, days, span, weighted, working_time
 
-BATCH_SIZE = 2000
 EGELY = "Bostedet Egely"
 DENSE_YEARS = 10
 DENSE_FACTOR = 12.0  # the densest resident's rates, times the usual
@@ -90,7 +90,7 @@ def _defaults() -> dict[str, dict]:
     """Per kind: every data field with the value an empty form field saves."""
     out = {}
     for kind, form in FORMS.items():
-        empty = {}
+        empty: dict[str, Any] = {}
         for name, f in form.base_fields.items():
             if name in COLUMNS:
                 continue
@@ -141,7 +141,7 @@ class _Course:
     team: _Team
     facility_id: int
     started_on: datetime.date
-    ended_on: datetime.date | None
+    ended_on: datetime.date  # today for an active course
     doctor: User
     contacts: list[User]
     facility_staff: list[User]
@@ -174,6 +174,15 @@ class _V:
         "created_at",
         "reason",
     )
+    number: int
+    occurred_on: datetime.date
+    occurred_until: datetime.date | None
+    review_on: datetime.date | None
+    subtype: str
+    data: dict[str, Any]
+    author_id: int
+    created_at: datetime.datetime
+    reason: str
 
     def __init__(self, *values):
         for name, value in zip(self.__slots__, values, strict=True):
@@ -444,14 +453,14 @@ class RecordPlanner:
     def load(self) -> None:
         teams: dict[int, _Team] = {}
         facility_staff: dict[int, list[User]] = {}
-        users: dict[int, User] = {}
+        users: dict[int | None, User] = {}
         roles = (Role.TEAM_STAFF, Role.TEAM_LEADER, Role.FACILITY_STAFF, Role.FACILITY_LEADER)
         memberships = Membership.objects.filter(
             is_active=True, status=MembershipStatus.CONFIRMED, role__in=roles
         )
         for m in memberships.select_related("user", "team").order_by("pk"):
             users[m.user_id] = m.user
-            if m.team_id:
+            if m.team_id and m.team is not None:
                 team = teams.get(m.team_id)
                 if team is None:
                     t = m.team
@@ -499,8 +508,8 @@ class RecordPlanner:
                 )
             )
         self.courses.sort(key=lambda c: (c.resident_id, c.started_on, c.pk))
-        for c in self.courses:
-            self.last_course[c.resident_id] = c.pk
+        for course in self.courses:
+            self.last_course[course.resident_id] = course.pk
         spells = BoardEntry.objects.order_by("pk").values_list(
             "resident_id", "placed_on", "ended_on"
         )
@@ -1177,8 +1186,14 @@ class RecordPlanner:
                 count = 0
 
 
-_RISK_FACTORS = FORMS[Kind.SUICIDE_RISK].base_fields["risk_factors"].choices
-_TRANSITIONS = {value for value, _label in FORMS[Kind.END_PLAN].base_fields["subtype"].choices}
+def _choices(kind: str, name: str) -> list[tuple[str, Any]]:
+    """A choice field's choices (a list: Django normalises them)."""
+    field = cast(forms.ChoiceField, FORMS[kind].base_fields[name])
+    return cast("list[tuple[str, Any]]", field.choices)
+
+
+_RISK_FACTORS = _choices(Kind.SUICIDE_RISK, "risk_factors")
+_TRANSITIONS = {value for value, _label in _choices(Kind.END_PLAN, "subtype")}
 
 
 def plan_demo_record(
@@ -1198,11 +1213,6 @@ def write_demo_record(seed: int) -> dict:
         for plan in planner.batches():
             insert_plan(plan)
     return planner.plan.counts()
-
-
-def _columns(model, names) -> str:
-    fields = [model._meta.get_field(name) for name in names]
-    return ", ".join(connection.ops.quote_name(f.column) for f in fields)
 
 
 ENTRY_FIELDS = (
@@ -1239,24 +1249,27 @@ VERSION_FIELDS = (
 )
 
 
+def _copy_statement(model: type[models.Model], names: tuple[str, ...]) -> sql.Composed:
+    """``COPY "table" ("column", ...) FROM STDIN``: the names are quoted identifiers from the
+    model's metadata; the rows travel as data, never as SQL."""
+    column = {f.name: f.column for f in model._meta.concrete_fields}
+    return sql.SQL("COPY {table} ({columns}) FROM STDIN").format(
+        table=sql.Identifier(model._meta.db_table),
+        columns=sql.SQL(", ").join([sql.Identifier(column[name]) for name in names]),
+    )
+
+
 def insert_plan(plan: RecordPlan) -> None:
-    """Insert the planned entries and versions with plain ``executemany`` (the model layer's
+    """Insert the planned entries and versions with PostgreSQL's ``COPY`` (the model layer's
     per-field work would cost most of seed_demo's time here). Entries get explicit ids after
-    the largest one; the id sequence is reset afterwards (PostgreSQL)."""
+    the largest one; the id sequence is reset afterwards."""
     ops = connection.ops
     day, moment = ops.adapt_datefield_value, ops.adapt_datetimefield_value
-    if connection.vendor == "sqlite":  # what adapt_datetimefield_value does, at a tenth of the cost
-        db_zone = connection.timezone
-
-        def moment(value):
-            return str(value.astimezone(db_zone).replace(tzinfo=None))
-
     json_field = Entry._meta.get_field("data")
-    as_json = (
-        (lambda value: json_field.get_db_prep_save(value, connection))
-        if connection.vendor == "postgresql"
-        else (lambda value: json.dumps(value, ensure_ascii=False))
-    )
+
+    def as_json(value):
+        return json_field.get_db_prep_save(value, connection)
+
     start = (Entry.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
     entries, versions = [], []
     for pk, e in enumerate(plan.entries, start):
@@ -1304,11 +1317,8 @@ def insert_plan(plan: RecordPlan) -> None:
             (Entry, ENTRY_FIELDS, entries),
             (EntryVersion, VERSION_FIELDS, versions),
         ):
-            # names from the models' metadata only; every value is a parameter
-            table = ops.quote_name(model._meta.db_table)
-            marks = ", ".join(["%s"] * len(names))
-            sql = f"INSERT INTO {table} ({_columns(model, names)}) VALUES ({marks})"  # noqa: S608  # nosec B608
-            for k in range(0, len(rows), BATCH_SIZE):
-                cursor.executemany(sql, rows[k : k + BATCH_SIZE])
-        for sql in ops.sequence_reset_sql(no_style(), [Entry]):
-            cursor.execute(sql)
+            with cursor.copy(_copy_statement(model, names)) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        for statement in ops.sequence_reset_sql(no_style(), [Entry]):
+            cursor.execute(statement)

@@ -301,7 +301,7 @@ class ResidentPlanner:
             old = _RefDates(
                 p.facility, rec, rec - days(span(rng, 0, 20)), "accepted", decided, started, ended
             )
-            if p.linked:
+            if p.linked and p.prev is not None:  # a linked person has an earlier facility
                 old.facility = p.prev
                 cur_in = ended + days(span(rng, 0, 21))
                 prev_in = min(rec, max(adult_from, rec - days(span(rng, 60, 2000))))
@@ -327,7 +327,7 @@ class ResidentPlanner:
                 ref.consent = max(ref.consent, cur_in)
             if cat != Category.PENDING:
                 ref.decided = min(rec + days(span(rng, 2, 40)), today - days(1))
-            if cat == Category.ACTIVE:
+            if cat == Category.ACTIVE and ref.decided is not None:  # decided just above
                 ref.started = min(ref.decided + days(span(rng, 0, 14)), today)
                 ref.status = "accepted"
             if p.from_concern:
@@ -364,7 +364,7 @@ class ResidentPlanner:
         name = f"{self.faker_text.first_name()} {self.faker_text.last_name()}"
         if source == ReferralSource.REGIONAL_PSYCHIATRY:
             options = (
-                f"{facility.team.team.name} (egen henvisning)",
+                f"{facility.serving_team.team.name} (egen henvisning)",
                 f"{self.rng.choice(self.org.wards).name}, overlæge {name}",
                 f"Distriktspsykiatrien {facility.facility.municipality}, læge {name}",
             )
@@ -414,7 +414,7 @@ class ResidentPlanner:
 
     def _referral(self, p: Person, d: _RefDates) -> Referral:
         rng, info = self.rng, d.facility
-        team = info.team
+        team = info.serving_team
         concern = None
         if d.concern_raised is not None:
             concern = self._concern(p, info, ConcernStatus.REFERRED, d.concern_raised, d.received)
@@ -450,7 +450,7 @@ class ResidentPlanner:
                 ReferralStatus.ACCEPTED: (vocab.ACCEPT_REASONS, (0.6, 0.25, 0.15)),
                 ReferralStatus.REJECTED: (vocab.REJECT_REASONS, (0.7, 0.0, 0.3)),
                 ReferralStatus.WITHDRAWN: (vocab.WITHDRAW_REASONS, (0.0, 0.7, 0.3)),
-            }[d.status]
+            }[ReferralStatus(d.status)]
             referral.decision_reason = rng.choice(reasons)
             referral.decided_by = self._pick_team_member(team, weights)
             referral.decided_at = working_time(rng, d.decided)
@@ -460,8 +460,10 @@ class ResidentPlanner:
         return referral
 
     def _course(self, p: Person, d: _RefDates, referral: Referral) -> None:
+        if d.started is None:  # called for started courses only
+            return
         rng, info = self.rng, d.facility
-        team = info.team
+        team = info.serving_team
         doctors = team.doctors
         doctor = doctors[0] if len(doctors) == 1 or rng.random() < 0.65 else rng.choice(doctors)
         first = rng.choice(team.others if team.others and rng.random() < 0.1 else team.nurses)
@@ -482,6 +484,7 @@ class ResidentPlanner:
             course.status = CourseStatus.ENDED
             course.ended_on = d.ended
             course.ended_by = rng.choice(team.nurses + team.doctors)
+            reason: str
             if info is not p.facility:  # the course ended because the resident moved
                 reason = EndReason.MOVED
                 course.transition = Transition.OTHER_TEAM
@@ -500,7 +503,7 @@ class ResidentPlanner:
         out, rng = self.out, self.rng
         out.residents.append(p.resident)
         registered = prev_span[0] if prev_span else cur_in
-        if prev_span:
+        if prev_span and p.prev is not None:  # an earlier stay was at the earlier facility
             out.residences.append(
                 Residence(
                     resident=p.resident,

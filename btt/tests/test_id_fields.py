@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from btt.forms import IdChoiceField, IdsChoiceField
+from lib.forms import IdChoiceField, IdsChoiceField
 from organisation.models import Region
 
 HOSTILE = ["99999999999999999999999", "²", "-1", "1.5", "1e3", " 1", "٣", "0x10", "1" * 19]

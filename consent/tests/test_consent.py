@@ -8,12 +8,12 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from btt.errors import TransitionError
 from consent import services
 from consent.models import ALL_CATEGORIES, Consent, one_year_after
 from consent.rules import shares_q
 from consent.selectors import expiring_consents, shared_categories
 from courses.models import Course
+from lib.errors import TransitionError
 
 TODAY = timezone.localdate()
 

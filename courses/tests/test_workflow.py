@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from btt.errors import StaleVersion, TransitionError
 from courses import services
 from courses.models import (
     Concern,
@@ -17,6 +16,7 @@ from courses.models import (
     Referral,
     ReferralStatus,
 )
+from lib.errors import StaleVersion, TransitionError
 from organisation.models import TeamKind
 from tests import factories as f
 

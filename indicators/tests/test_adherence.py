@@ -8,6 +8,7 @@ from indicators.adherence import adherence, coverage
 from indicators.before_after import before_after
 from indicators.periods import make_period
 from indicators.scope import FACILITY, REGION, TEAM, Scope
+from tests import shared_data
 
 from .helpers import D, add_adherence, build_dataset
 
@@ -16,11 +17,19 @@ pytestmark = pytest.mark.django_db
 MONTHS = make_period(D(2024, 1, 1), D(2024, 6, 30), "maaned")
 
 
-@pytest.fixture
-def ds():
+def _dataset_with_adherence():
     data = build_dataset()
     add_adherence(data)
     return data
+
+
+_ds_module = shared_data.module_fixture("_ds_module", _dataset_with_adherence)
+
+
+@pytest.fixture
+def ds(_ds_module, db):
+    """The dataset with adherence, built once for the module (tests/shared_data.py)."""
+    return shared_data.fresh(_ds_module, _dataset_with_adherence)
 
 
 def region(ds):

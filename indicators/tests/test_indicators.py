@@ -19,6 +19,7 @@ import pytest
 from indicators.periods import make_period
 from indicators.registry import BY_CODE, INDICATORS, cell, compute, compute_with_children
 from indicators.scope import FACILITY, REGION, TEAM, Scope
+from tests import shared_data
 
 from .helpers import D, build_dataset
 
@@ -28,9 +29,13 @@ MONTHS = make_period(D(2024, 1, 1), D(2024, 6, 30), "maaned")
 QUARTERS = make_period(D(2024, 1, 1), D(2024, 6, 30), "kvartal")
 
 
+_ds_module = shared_data.module_fixture("_ds_module", build_dataset)
+
+
 @pytest.fixture
-def ds():
-    return build_dataset()
+def ds(_ds_module, db):
+    """The dataset, built once for the module (tests/shared_data.py)."""
+    return shared_data.fresh(_ds_module, build_dataset)
 
 
 def scopes(ds):

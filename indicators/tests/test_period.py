@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from indicators.tests.helpers import build_dataset
+from tests import shared_data
 
 pytestmark = pytest.mark.django_db
 
@@ -28,9 +29,13 @@ BAD_PERIODS = [
 ]
 
 
+_ds_module = shared_data.module_fixture("_ds_module", build_dataset)
+
+
 @pytest.fixture
-def ds():
-    return build_dataset()
+def ds(_ds_module, db):
+    """The dataset, built once for the module (tests/shared_data.py)."""
+    return shared_data.fresh(_ds_module, build_dataset)
 
 
 @pytest.mark.parametrize("query,message", BAD_PERIODS)

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from audit.models import AuditEvent
 from indicators.tests import helpers as h
+from tests import shared_data
 
 from .helpers import build_dataset
 
@@ -20,9 +21,13 @@ pytestmark = pytest.mark.django_db
 PERIOD = "?fra=2024-01-01&til=2024-06-30&inddeling=maaned"
 
 
+_ds_module = shared_data.module_fixture("_ds_module", build_dataset)
+
+
 @pytest.fixture
-def ds():
-    return build_dataset()
+def ds(_ds_module, db):
+    """The dataset, built once for the module (tests/shared_data.py)."""
+    return shared_data.fresh(_ds_module, build_dataset)
 
 
 def url(name, *args):

@@ -4,8 +4,10 @@ Run as the owner of the tables after ``migrate`` (``migrate`` does it by itself 
 MIGRATION_DATABASE_URL is set). Idempotent. See docs/database-roles.md.
 """
 
+from typing import Any
+
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DEFAULT_DB_ALIAS, connections
 
 from audit.roles import RoleSetupError, act_as_owner, grant_app_role
@@ -18,14 +20,14 @@ class Command(BaseCommand):
         "set, else DATABASE_URL), after migrate."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "role",
             nargs="?",
             help="the application role (default: the user of DATABASE_URL)",
         )
 
-    def handle(self, *args, role=None, **options):
+    def handle(self, *args: Any, role: str | None = None, **options: Any) -> None:
         app_role = act_as_owner() or settings.DATABASES[DEFAULT_DB_ALIAS].get("USER")
         role = role or app_role
         if not role:

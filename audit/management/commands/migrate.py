@@ -10,7 +10,10 @@ Without MIGRATION_DATABASE_URL, or with ``--database`` (the test runner always g
 Django's command unchanged.
 """
 
+from typing import Any
+
 from django.core.management import call_command
+from django.core.management.base import CommandParser
 from django.core.management.commands.migrate import Command as DjangoMigrate
 from django.db import DEFAULT_DB_ALIAS
 
@@ -21,11 +24,11 @@ class Command(DjangoMigrate):
     help = DjangoMigrate.help + " Runs as MIGRATION_DATABASE_URL's owner role when set."
     _app_role: str | None = None
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         super().add_arguments(parser)
         parser.set_defaults(database=None)
 
-    def execute(self, *args, **options):
+    def execute(self, *args: Any, **options: Any) -> str | None:
         # decided before Django's system checks, which run per database
         self._app_role = None
         if options.get("database") is None:
@@ -33,7 +36,7 @@ class Command(DjangoMigrate):
             self._app_role = act_as_owner()
         return super().execute(*args, **options)
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         super().handle(*args, **options)
         if self._app_role and not options["plan"]:
             call_command(

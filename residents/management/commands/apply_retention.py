@@ -1,6 +1,7 @@
 import datetime
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from residents.retention import due_for_deletion, resident_erase
@@ -12,11 +13,13 @@ class Command(BaseCommand):
         "are not on legal hold; keep an anonymous stub. Run nightly."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--dry-run", action="store_true", help="only list what is due")
         parser.add_argument("--today", help="YYYY-MM-DD (for testing and catch-up runs)")
 
-    def handle(self, *args, dry_run=False, today=None, **options):
+    def handle(
+        self, *args: Any, dry_run: bool = False, today: str | None = None, **options: Any
+    ) -> None:
         try:
             day = datetime.date.fromisoformat(today) if today else timezone.localdate()
         except ValueError as exc:

@@ -1,5 +1,7 @@
+from typing import Any
+
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from residents.models import Resident
 from residents.retention import resident_set_legal_hold
@@ -8,7 +10,7 @@ from residents.retention import resident_set_legal_hold
 class Command(BaseCommand):
     help = "Set or lift the legal hold (complaint or compensation case) on a resident's records."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("resident_id", type=int)
         group = parser.add_mutually_exclusive_group(required=True)
         group.add_argument("--on", action="store_true")
@@ -16,7 +18,16 @@ class Command(BaseCommand):
         parser.add_argument("--reason", default="")
         parser.add_argument("--by", required=True, help="username of the person deciding")
 
-    def handle(self, *args, resident_id, on, off, reason, by, **options):
+    def handle(
+        self,
+        *args: Any,
+        resident_id: int,
+        on: bool,
+        off: bool,
+        reason: str,
+        by: str,
+        **options: Any,
+    ) -> None:
         if on and not reason.strip():
             raise CommandError("--reason is required with --on")
         try:

@@ -1,3 +1,5 @@
+"""Errors a service raises for the user: the form that called it shows the message."""
+
 from django.core.exceptions import ValidationError
 
 

@@ -8,7 +8,8 @@ put on the board and fall after, so the trends and the before/after table have a
 
 Only the record entries of the living plans get ``EntryVersion`` rows (the adherence figures
 read them); other entries get none, which the indicators never read. Not for the demo: for
-``bench/indicators.py`` and the trend tests.
+``bench/indicators.py`` and the trend test (``bench/tests/test_history.py``). It lives here,
+outside the apps, because no app that ships generates data.
 """
 
 from __future__ import annotations
@@ -233,13 +234,15 @@ class HistoryWriter:
                 if facility is None:
                     break
                 team_id = facility.team_id
+                if team_id is None:  # every facility here is served by a team
+                    break
                 decided = received + days(rng.randrange(2, 40))
                 if decided >= today:
                     break
                 accepted = rng.random() < 0.9
                 started = min(decided + days(rng.randrange(0, 14)), today)
-                ended = started + days(int(rng.expovariate(1 / 4000)) + 90)
-                if ended >= today:
+                ended: datetime.date | None = started + days(int(rng.expovariate(1 / 4000)) + 90)
+                if ended is not None and ended >= today:
                     ended = None
                 plans.append(
                     (person, facility, team_id, received, decided, accepted, started, ended)
@@ -287,6 +290,8 @@ class HistoryWriter:
         # concerns closed without a referral
         for person in rng.sample(self.people, len(self.people) // 12):
             stay = person.stays[-1]
+            if stay.facility.team_id is None:  # every facility here is served by a team
+                continue
             raised = self._between(max(stay.start, self.team_start[stay.facility.team_id]), today)
             if raised >= today:
                 continue
@@ -307,7 +312,8 @@ class HistoryWriter:
         for referral in referrals:
             referral.concern_id = referral.concern.pk if referral.concern else None
         self._save(Referral, referrals)
-        courses, board, consents, contacts = [], [], [], []
+        courses, consents, contacts = [], [], []
+        board: list[BoardEntry] = []
         for plan, referral in zip(plans, referrals, strict=True):
             person, facility, team_id, received, decided, accepted, started, ended = plan
             if not accepted:

@@ -1,5 +1,7 @@
-"""The audit-log policy: who may see a resident's log ("Hvem har set oplysningerne") and
-export it for an access request.
+"""The policy of a resident's audit log: who may see it ("Hvem har set oplysningerne") and
+export it for an access request. The log page is ``audit.views``; the rule lives here, beside
+the resident's other policies, because it follows the resident's teams (which the residents
+app knows) and the audit app sits below every app that writes to it.
 
 The rule: the leader of a team the resident has a course, referral or concern with. Nobody
 else, not even the team's other staff, the housing staff or the region's administrator; they
@@ -8,14 +10,19 @@ get 404 so that existence does not leak. Views, templates and menus ask this mod
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import QuerySet
 
+from audit.denials import resident_not_found
+from audit.models import AuditEvent
 from organisation.access import principal_for
-from residents.models import Resident
-from residents.selectors import team_residents_of
 
-from .denials import resident_not_found
-from .models import AuditEvent
+from .models import Resident
+from .selectors import team_residents_of
+
+if TYPE_CHECKING:
+    from organisation.access import AnyUser
 
 VIEW = "view"  # the log page
 EXPORT = "export"  # the CSV export for an access request (names can be masked)
@@ -27,17 +34,17 @@ def _check_action(action: str) -> None:
         raise ValueError(f"unknown audit log action {action!r}")
 
 
-def residents_with_visible_log(user) -> QuerySet[Resident]:
+def residents_with_visible_log(user: AnyUser) -> QuerySet[Resident]:
     """Residents whose log this user may read (the one place the rule is written)."""
     return team_residents_of(principal_for(user).leader_team_ids)
 
 
-def visible(user) -> QuerySet[AuditEvent]:
+def visible(user: AnyUser) -> QuerySet[AuditEvent]:
     """The audit rows this user may read: those of residents whose log they may see."""
     return AuditEvent.objects.filter(resident__in=residents_with_visible_log(user))
 
 
-def get_for_user(user, pk: int, *, action: str = VIEW) -> Resident:
+def get_for_user(user: AnyUser, pk: int, *, action: str = VIEW) -> Resident:
     """The resident whose log is asked for; 404 unless the user may see it. Both actions
     follow the same rule, so there is no 403 here. The denial names the resident for the
     audit row only."""
@@ -48,7 +55,7 @@ def get_for_user(user, pk: int, *, action: str = VIEW) -> Resident:
     return resident
 
 
-def can(user, action: str, resident) -> bool:
+def can(user: AnyUser, action: str, resident: Resident) -> bool:
     """For templates and menus: may this user open (or export) this resident's log?"""
     _check_action(action)
     return residents_with_visible_log(user).filter(pk=resident.pk).exists()

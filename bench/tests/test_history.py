@@ -4,13 +4,12 @@ dashboards render with the pinned number of queries and whose trends are not fla
 import pytest
 from django.urls import reverse
 
-from indicators.history import TINY, generate
+from bench.history import TINY, generate
 from indicators.periods import default_period
 from indicators.registry import BY_CODE, cell, compute
 from indicators.scope import REGION, Scope
+from indicators.tests.test_views import REGION_QUERIES
 from organisation.models import Membership
-
-from .test_views import REGION_QUERIES
 
 pytestmark = pytest.mark.django_db
 
