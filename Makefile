@@ -53,7 +53,7 @@ test-demo-full: install-test
 ## Static security checks: bandit on our code, pip-audit on the pinned requirements
 security: install-test
 	$(VENV)/bin/bandit -q -r . -c pyproject.toml
-	$(VENV)/bin/pip-audit -r requirements.txt --progress-spinner off
+	$(VENV)/bin/pip-audit -r requirements-local.txt --progress-spinner off
 
 lint: install-test
 	$(VENV)/bin/ruff check --fix .

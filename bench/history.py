@@ -76,7 +76,8 @@ class _Person:
 class HistoryWriter:
     def __init__(self, size: Size, seed: int = 7, today: datetime.date | None = None):
         self.size = size
-        self.rng = random.Random(seed)  # noqa: S311  # nosec B311 - synthetic data
+        # Synthetic data: not for security.
+        self.rng = random.Random(seed)  # noqa: S311  # nosec B311
         self.today = today or timezone.localdate()
         self.start = self.today.replace(year=self.today.year - size.years)
         self.counts: dict[str, int] = {}

@@ -93,7 +93,8 @@ def dense_history(
     from record.kinds import CATEGORY, FACILITY_KINDS, SINGLE_KINDS
     from record.models import Entry, EntryVersion, Sector
 
-    rng = random.Random(seed)  # noqa: S311  # nosec B311  (synthetic data)
+    # Synthetic data: not for security.
+    rng = random.Random(seed)  # noqa: S311  # nosec B311
     today = today or timezone.localdate()
     current = Course.objects.select_related("team", "facility").get(
         resident=resident, status=CourseStatus.ACTIVE

@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import os
 import signal
-import subprocess  # nosec B404 - runs the developer's own command, given on the command line
+import subprocess  # nosec B404
 import sys
 import time
 import warnings
@@ -93,7 +93,8 @@ def main(argv: list[str]) -> int:
     if not env.get("DATABASE_URL"):
         pgdata = Path(env.get("EMBEDDED_PGDATA") or BASE_DIR / "var" / "postgres")
         server, env["DATABASE_URL"] = start(pgdata.resolve())
-    child = subprocess.Popen(argv, env=env)  # noqa: S603  # nosec B603 - the developer's command
+    # The developer's own command, given on this module's command line.
+    child = subprocess.Popen(argv, env=env)  # noqa: S603  # nosec B603
 
     def forward(signum: int, _frame: object) -> None:
         # Ctrl-C reaches the whole process group, the command included: let the command shut
