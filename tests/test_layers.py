@@ -16,9 +16,10 @@ import re
 import tomllib
 from pathlib import Path
 
-from django.urls import URLPattern, URLResolver, get_resolver
 from importlinter import configuration
 from importlinter.application.use_cases import lint_imports
+
+from tests.url_modules import url_modules
 
 ROOT = Path(__file__).resolve().parents[1]
 PYPROJECT = ROOT / "pyproject.toml"
@@ -62,16 +63,7 @@ def _matches(module: str, pattern: str) -> bool:
 
 def _url_modules() -> set[str]:
     """The modules of our packages that URLs point to."""
-    modules, stack = set(), [get_resolver()]
-    while stack:
-        resolver = stack.pop()
-        for pattern in resolver.url_patterns:
-            if isinstance(pattern, URLResolver):
-                stack.append(pattern)
-            elif isinstance(pattern, URLPattern):
-                callback = pattern.callback
-                modules.add(getattr(callback, "view_class", callback).__module__)
-    return {m for m in modules if m.split(".")[0] in APPS}
+    return {m for m in url_modules() if m.split(".")[0] in APPS}
 
 
 def _page_patterns() -> set[str]:

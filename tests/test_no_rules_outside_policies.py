@@ -20,10 +20,11 @@ import re
 from pathlib import Path
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
 from organisation.models import Profession, Role
 from tests import factories as f
+from tests.url_modules import url_modules
 
 ROOT = Path(__file__).resolve().parents[1]
 SKIPPED_DIRS = {".venv", "venv", "node_modules", "var", "static", ".git", "__pycache__", "bench"}
@@ -109,16 +110,7 @@ def _skipped(rel: str) -> bool:
 
 def _url_modules() -> set[str]:
     """The project's modules that URLs point to (views not named views.py included)."""
-    modules, stack = set(), [get_resolver()]
-    while stack:
-        resolver = stack.pop()
-        for pattern in resolver.url_patterns:
-            if isinstance(pattern, URLResolver):
-                stack.append(pattern)
-            elif isinstance(pattern, URLPattern):
-                callback = pattern.callback
-                module = getattr(callback, "view_class", callback).__module__
-                modules.add(module)
+    modules = url_modules()
     found = set()
     for module in modules:
         path = ROOT / (module.replace(".", "/") + ".py")

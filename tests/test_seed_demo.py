@@ -443,19 +443,7 @@ def test_nation_plan():
     ]
     counts = plan.counts()
     assert 6500 <= counts["adult_residents"] <= 7500
-    usernames = [u.username for r in plan.regions for u in r.org.users]
-    assert len(usernames) == len(set(usernames))
-    for region in plan.regions:
-        names = [f.facility.name for f in region.org.facilities]
-        assert len(names) == len(set(names))
-    later = {u.username for r in plan.regions[1:] for u in r.org.users}
-    assert not later & set(MEMORABLE_USERS)
-    values = [v for r in plan.regions for p in r.people.people for _k, v in p.values]
-    assert len(values) == len(set(values))
-    region_only = build_plan(scale="region", seed=SEED)
-    assert region_only.regions[0].people.people[0].resident.full_name == (
-        plan.regions[0].people.people[0].resident.full_name
-    )
+    _assert_regions_apart(plan, small=False)
 
 
 def test_nation_plan_small():
@@ -469,6 +457,12 @@ def test_nation_plan_small():
         "Region Midtjylland (demo)",
         "Region Nordjylland (demo)",
     ]
+    _assert_regions_apart(plan, small=True)
+
+
+def _assert_regions_apart(plan, *, small: bool) -> None:
+    """Five regions planned together: no shared user names, facility names or identifiers,
+    memorable names only in the first region, and the first region as when planned alone."""
     usernames = [u.username for r in plan.regions for u in r.org.users]
     assert len(usernames) == len(set(usernames))
     for region in plan.regions:
@@ -478,7 +472,7 @@ def test_nation_plan_small():
     assert not later & set(MEMORABLE_USERS)
     values = [v for r in plan.regions for p in r.people.people for _k, v in p.values]
     assert len(values) == len(set(values))
-    region_only = build_plan(scale="region", seed=SEED, small=True)
+    region_only = build_plan(scale="region", seed=SEED, small=small)
     assert region_only.regions[0].people.people[0].resident.full_name == (
         plan.regions[0].people.people[0].resident.full_name
     )

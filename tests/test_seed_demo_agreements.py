@@ -49,16 +49,7 @@ def test_egely_has_an_agreement_in_force_signed_by_both(small):
     facilities = Facility.objects.filter(team__isnull=False, team__kind=TeamKind.ADULT)
     assert Agreement.objects.filter(status=Status.IN_FORCE).exists()
     assert not Agreement.objects.exclude(facility__in=facilities).exists()
-    egely = Agreement.objects.get(facility__name="Bostedet Egely")
-    assert egely.status == Status.IN_FORCE
-    version = version_in_force(egely)
-    assert version is not None and version.sections["safety"]
-    assert set(Signature.objects.filter(version=version).values_list("party", flat=True)) == {
-        "team",
-        "facility",
-    }
-    assert who_to_call(version, version.created_at) is not None
-    assert CompetenceActivity.objects.filter(facility=egely.facility).count() in (1, 2, 3)
+    _assert_egely_in_force_signed_by_both()
 
 
 @pytest.mark.demo_full
@@ -73,16 +64,7 @@ def test_agreements_shares_and_egely(seeded):
     assert sum(statuses.values()) < total  # some facilities have none
     assert not Agreement.objects.exclude(facility__in=facilities).exists()
 
-    egely = Agreement.objects.get(facility__name="Bostedet Egely")
-    assert egely.status == Status.IN_FORCE
-    version = version_in_force(egely)
-    assert version is not None and version.sections["safety"]
-    assert set(Signature.objects.filter(version=version).values_list("party", flat=True)) == {
-        "team",
-        "facility",
-    }
-    assert who_to_call(version, version.created_at) is not None
-    assert CompetenceActivity.objects.filter(facility=egely.facility).count() in (1, 2, 3)
+    _assert_egely_in_force_signed_by_both()
 
 
 def test_agreement_details_are_consistent(small):
@@ -102,3 +84,18 @@ def test_agreement_details_are_consistent(small):
     with_signed = Agreement.objects.exclude(status=Status.DRAFT).values("facility")
     assert not CompetenceActivity.objects.exclude(facility__in=with_signed).exists()
     assert CompetenceActivity.objects.count() >= with_signed.count()
+
+
+def _assert_egely_in_force_signed_by_both() -> None:
+    """Bostedet Egely (the README's facility) has an agreement in force, signed by both sides,
+    with a safety section, someone to call, and its competence activities."""
+    egely = Agreement.objects.get(facility__name="Bostedet Egely")
+    assert egely.status == Status.IN_FORCE
+    version = version_in_force(egely)
+    assert version is not None and version.sections["safety"]
+    assert set(Signature.objects.filter(version=version).values_list("party", flat=True)) == {
+        "team",
+        "facility",
+    }
+    assert who_to_call(version, version.created_at) is not None
+    assert CompetenceActivity.objects.filter(facility=egely.facility).count() in (1, 2, 3)
