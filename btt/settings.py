@@ -93,9 +93,12 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "template_partials",
+    "procrastinate.contrib.django",
     "btt",
     "accounts",
     "organisation",
+    "notifications",
+    "interchange",
     "residents",
     "courses",
     "consent",
@@ -274,3 +277,11 @@ LOGGING: dict[str, Any] = {
     # Login, failures, second factor, lockout, logout and expiry (accounts.security).
     "loggers": {"btt.security": {"level": "INFO"}},
 }
+
+# ---- Production operation (issue 13). Each block below is kept by one concern. ----
+
+# Observability: JSON logs, request log, metrics (btt/observability/).
+
+# Background jobs: procrastinate on this PostgreSQL database (*/tasks.py, docs/operations.md).
+
+# Federated login: OpenID Connect per organisation (accounts/oidc.py).

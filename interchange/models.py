@@ -1,0 +1,1 @@
+"""Messages received from other systems."""
