@@ -32,7 +32,8 @@ _NEEDS = {VIEW: TEAM_MEMBER, DECIDE: TEAM_MEMBER, THRESHOLDS: TEAM_LEAD}
 
 
 def visible(user) -> QuerySet[Suggestion]:
-    """The stored suggestions (decisions) of the user's teams (SQL form of ``can(VIEW)``)."""
+    """The stored suggestions (open, decided, lapsed) of the user's teams (SQL form of
+    ``can(VIEW)``)."""
     return Suggestion.objects.filter(team_id__in=principal_for(user).team_ids)
 
 

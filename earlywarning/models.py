@@ -1,11 +1,14 @@
-"""A team's thresholds for the early-warning rules, and the suggestions the rules made.
+"""A team's thresholds for the early-warning rules, the suggestions the rules made, and when
+they were last computed.
 
-A suggestion is one rule's hit on one resident in one team. Open suggestions are computed when
-they are read (``selectors.open_suggestions``) and not stored; a row is stored when the team
-accepts (the resident is to be put on the board) or dismisses with a reason. Decided rows stay:
-they are the rules' hit rate, and a decision keeps the rule quiet for that resident until new
-events arrive after it (see ``selectors``). "open" and "lapsed" rows are from before
-(migration 0002).
+A suggestion is one rule's hit on one resident in one team. Open suggestions are stored rows,
+written only by the recompute (``compute.recompute_team``, run by the worker after a relevant
+record entry, a threshold change and every night; never by a page read): it inserts new hits,
+refreshes the ones still hit and turns the ones no longer hit into "lapsed" (kept: a lapsed row
+is a suggestion nobody decided, which the hit rate shows). Accepting or dismissing turns the
+resident's open rows into decided ones: decided rows are the rules' hit rate, and a decision
+keeps the rule quiet for that resident until new events arrive after it (see ``compute``).
+``EarlyWarningRun`` says when a team's suggestions were last computed.
 """
 
 from __future__ import annotations
@@ -63,7 +66,7 @@ class Suggestion(models.Model):
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="+")
     rule = models.CharField(_("regel"), max_length=30, choices=RULE_CHOICES)
     explanation = models.CharField(_("begrundelse"), max_length=300)
-    # when the newest event behind the hit was recorded (see selectors.open_suggestions)
+    # when the newest event behind the hit was recorded (see compute.recompute_team)
     evidence_at = models.DateTimeField()
     first_seen = models.DateTimeField(default=timezone.now)
     last_seen = models.DateTimeField(default=timezone.now)
@@ -73,6 +76,7 @@ class Suggestion(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
+    # accepted/dismissed: when decided; lapsed: when the recompute found it no longer hit
     decided_at = models.DateTimeField(null=True, blank=True)
     dismiss_reason = models.TextField(_("begrundelse for afvisning"), blank=True, max_length=1000)
 
@@ -102,3 +106,18 @@ class Suggestion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.resident_id} {self.rule} ({self.status})"
+
+
+class EarlyWarningRun(models.Model):
+    """When the team's open suggestions were last computed (one row per team, overwritten by
+    each recompute), so the list can say how fresh they are."""
+
+    team = models.OneToOneField(Team, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("beregning af tidlig opsporing")
+        verbose_name_plural = _("beregninger af tidlig opsporing")
+
+    def __str__(self) -> str:
+        return f"{self.team_id} {self.computed_at:%Y-%m-%d %H:%M}"

@@ -1,7 +1,8 @@
-"""Reads for early warning: the team's thresholds, the rules' hits computed in the database,
-the open suggestions and the rules' hit rate. Everything is scoped to a team; who may see a
-team's early warning is ``earlywarning.access``, which the views and services ask first.
-Nothing here writes: opening the list changes nothing.
+"""Reads for early warning: the team's thresholds, the rules' hits computed in the database
+(for the recompute, ``compute.recompute_team``), the stored open suggestions and the rules' hit
+rate. Everything is scoped to a team; who may see a team's early warning is
+``earlywarning.access``, which the views and services ask first. Nothing here writes: opening
+the list changes nothing and computes nothing.
 
 The hits are computed for the whole team with one query per rule (entries counted per resident
 over the rule's window, grouped in the database), plus one query for the candidates: residents
@@ -13,16 +14,15 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from board.models import BoardEntry, EntryStatus
 from courses.models import Course, CourseStatus
 from organisation.access import found
 from record.models import Entry
-from residents.models import Resident
 
-from .models import DECIDED, Suggestion, SuggestionStatus, WarningSetting
+from .models import DECIDED, EarlyWarningRun, Suggestion, SuggestionStatus, WarningSetting
 from .rules import RULES, RuleKind, WarningRule
 
 
@@ -180,27 +180,10 @@ def team_hits(
 
 # --- suggestions --------------------------------------------------------------------------
 #
-# The open suggestions are computed when they are read, never stored by a read: a hit is proposed
-# unless the latest decision (accepted or dismissed) on that rule for that resident in the team
-# came at or after the hit's newest event (``Hit.evidence_at``). A decision is stored when a user
-# accepts or dismisses (``services``), and is what keeps a decided suggestion away until new
-# evidence arrives: for the count rules a counted entry recorded after the decision, for the
-# crisis plan the plan saved again, for "no contact" the start of a new window.
-
-
-@dataclass(frozen=True)
-class Proposal:
-    """One rule's open suggestion for one resident (computed, not stored)."""
-
-    resident: Resident
-    course: Course
-    rule: str
-    explanation: str
-    evidence_at: datetime.datetime
-
-    @property
-    def resident_id(self) -> int:
-        return self.resident.pk
+# The open suggestions are stored rows, written by the recompute in the worker
+# (``compute.recompute_team``); a page only reads them. Between two recomputes a resident may
+# have gone on the board or their course may have ended: such rows are left out when read, and
+# the next recompute turns them into lapsed ones.
 
 
 def latest_decisions(team, resident_ids) -> dict[tuple[int, str], datetime.datetime]:
@@ -215,45 +198,32 @@ def latest_decisions(team, resident_ids) -> dict[tuple[int, str], datetime.datet
     return {(resident_id, rule): latest for resident_id, rule, latest in rows}
 
 
-def open_suggestions(
-    team,
-    *,
-    limits: dict[str, Threshold] | None = None,
-    today: datetime.date | None = None,
-    found: list[Candidate] | None = None,
-) -> list[Proposal]:
-    """The team's open suggestions now, in name order: the hits not kept away by a decision.
-    Reads only (a constant number of queries)."""
-    hits = team_hits(team, today=today, found=found, limits=limits)
-    if not hits:
-        return []
-    decided = latest_decisions(team, sorted({h.resident_id for h in hits}))
-    kept = [
-        h
-        for h in hits
-        if (h.resident_id, h.rule) not in decided
-        or h.evidence_at > decided[(h.resident_id, h.rule)]
-    ]
-    courses = {
-        c.pk: c
-        for c in Course.objects.filter(pk__in={h.course_id for h in kept}).select_related(
-            "resident", "facility"
-        )
-    }
-    proposals = [
-        Proposal(
-            courses[h.course_id].resident,
-            courses[h.course_id],
-            h.rule,
-            h.explanation[:300],
-            h.evidence_at,
-        )
-        for h in kept
-    ]
-    proposals.sort(
-        key=lambda p: (p.resident.last_name, p.resident.first_name, p.resident.pk, p.rule)
+def _open_rows(team) -> QuerySet[Suggestion]:
+    """The team's stored open suggestions for residents still in the course and off the board."""
+    on_board = BoardEntry.objects.filter(
+        resident=OuterRef("resident_id"), status=EntryStatus.ACTIVE
     )
-    return proposals
+    return (
+        Suggestion.objects.filter(
+            team=team, status=SuggestionStatus.OPEN, course__status=CourseStatus.ACTIVE
+        )
+        .filter(~Exists(on_board))
+        .select_related("resident", "course", "course__facility")
+    )
+
+
+def open_suggestions(team) -> list[Suggestion]:
+    """The team's open suggestions as last computed, in name order (one query)."""
+    return list(
+        _open_rows(team).order_by(
+            "resident__last_name", "resident__first_name", "resident_id", "rule"
+        )
+    )
+
+
+def last_computed(team) -> datetime.datetime | None:
+    """When the team's suggestions were last computed (None: not yet)."""
+    return EarlyWarningRun.objects.filter(team=team).values_list("computed_at", flat=True).first()
 
 
 def candidate_course(team, resident_id: int) -> Course:
@@ -267,18 +237,13 @@ def candidate_course(team, resident_id: int) -> Course:
     )
 
 
-def resident_suggestions(
-    team, course: Course, *, limits: dict[str, Threshold] | None = None
-) -> list[Proposal]:
+def resident_suggestions(team, course: Course, *, lock: bool = False) -> list[Suggestion]:
     """The resident's open suggestions in the team (decided together); none when the resident
-    is on a board now."""
-    on_board = BoardEntry.objects.filter(
-        resident_id=course.resident_id, status=EntryStatus.ACTIVE
-    ).exists()
-    if on_board:
-        return []
-    found = [Candidate(course.pk, course.resident_id, course.started_on)]
-    return open_suggestions(team, limits=limits, found=found)
+    is on a board now. ``lock``: for a decision, inside its transaction."""
+    rows = _open_rows(team).filter(resident_id=course.resident_id).order_by("rule")
+    if lock:
+        rows = rows.select_for_update(of=("self",))
+    return list(rows)
 
 
 RECENT_DECISIONS = 20
@@ -305,6 +270,7 @@ class HitRate:
     accepted: int
     dismissed: int
     still_on_board: int
+    lapsed: int = 0
 
     @property
     def decided(self) -> int:
@@ -325,16 +291,17 @@ class HitRate:
 
 
 def hit_rates(
-    team, limits: dict[str, Threshold], proposals: list[Proposal] | None = None
+    team, limits: dict[str, Threshold], suggestions: list[Suggestion] | None = None
 ) -> list[HitRate]:
-    """Per rule: open suggestions now (``proposals``, computed when not given), accepted and
-    dismissed ones, and of the accepted ones how many residents are on the board now with an
-    entry made after the acceptance. One query besides the open suggestions."""
-    if proposals is None:
-        proposals = open_suggestions(team, limits=limits)
+    """Per rule: open suggestions now (``suggestions``, read when not given), accepted,
+    dismissed and lapsed ones (lapsed: no longer hit before anyone decided), and of the accepted
+    ones how many residents are on the board now with an entry made after the acceptance. One
+    query besides the open suggestions."""
+    if suggestions is None:
+        suggestions = open_suggestions(team)
     open_by_rule: dict[str, int] = {}
-    for proposal in proposals:
-        open_by_rule[proposal.rule] = open_by_rule.get(proposal.rule, 0) + 1
+    for suggestion in suggestions:
+        open_by_rule[suggestion.rule] = open_by_rule.get(suggestion.rule, 0) + 1
     placed = BoardEntry.objects.filter(
         resident=OuterRef("resident_id"),
         status=EntryStatus.ACTIVE,
@@ -350,6 +317,7 @@ def hit_rates(
             n_accepted=Count("id", filter=accepted),
             n_dismissed=Count("id", filter=Q(status=SuggestionStatus.DISMISSED)),
             n_on_board=Count("id", filter=accepted & Q(Exists(placed))),
+            n_lapsed=Count("id", filter=Q(status=SuggestionStatus.LAPSED)),
         )
     }
     result = []
@@ -363,6 +331,7 @@ def hit_rates(
                 accepted=row.get("n_accepted", 0),
                 dismissed=row.get("n_dismissed", 0),
                 still_on_board=row.get("n_on_board", 0),
+                lapsed=row.get("n_lapsed", 0),
             )
         )
     return result

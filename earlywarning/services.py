@@ -1,11 +1,12 @@
-"""Writes for early warning: accept or dismiss a resident's suggestions, and save the team's
-thresholds. Each asks ``earlywarning.access`` itself, is one transaction and writes exactly one
-audit row.
+"""Writes for early warning: recompute a team's open suggestions, accept or dismiss a
+resident's open suggestions, and save the team's thresholds. The user's writes each ask
+``earlywarning.access`` themselves, are one transaction and write exactly one audit row.
 
-Suggestions are computed when read (``selectors.open_suggestions``); nothing is stored until a
-team member decides. Accepting or dismissing stores one decided row per rule that proposes the
-resident now: the decision keeps that rule quiet for the resident until new evidence arrives
-after it (see ``selectors``), and the decided rows are the rules' hit rate.
+Open suggestions are stored rows written by ``recompute_team`` (``compute``; the worker's job
+``tasks.recompute_team`` runs it, never a page). Accepting or dismissing turns the resident's
+open rows into decided ones: the decision keeps that rule quiet for the resident until new
+evidence arrives after it, and the decided rows are the rules' hit rate. Saving changed
+thresholds queues a recompute of the team when the transaction commits.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from audit.services import record
 from courses.models import Course
 from lib.errors import TransitionError
 
-from . import access, selectors
+from . import access, selectors, tasks
+from .compute import recompute_team as recompute_team
 from .models import Suggestion, SuggestionStatus, WarningSetting
 from .rules import RULES
 
@@ -29,39 +31,28 @@ def _decide(*, user, team, resident_id: int, status: str, reason: str = "") -> l
     course = selectors.candidate_course(team, resident_id)  # 404 for any other resident
     # one decision at a time per resident: the second of two clicks finds nothing open
     list(Course.objects.select_for_update().filter(pk=course.pk).values_list("pk", flat=True))
-    proposals = selectors.resident_suggestions(team, course)
-    if not proposals:
+    group = selectors.resident_suggestions(team, course, lock=True)
+    if not group:
         raise TransitionError(
             _("Forslaget er allerede behandlet eller bortfaldet."), code="not_open"
         )
     now = timezone.now()
-    decided = Suggestion.objects.bulk_create(
-        [
-            Suggestion(
-                team=team,
-                resident_id=course.resident_id,
-                course=course,
-                rule=p.rule,
-                explanation=p.explanation,
-                evidence_at=p.evidence_at,
-                first_seen=now,
-                last_seen=now,
-                status=status,
-                decided_by=user,
-                decided_at=now,
-                dismiss_reason=reason,
-            )
-            for p in proposals
-        ]
+    for suggestion in group:
+        suggestion.status = status
+        suggestion.decided_by = user
+        suggestion.decided_at = now
+        suggestion.dismiss_reason = reason
+    Suggestion.objects.filter(pk__in=[s.pk for s in group]).update(
+        status=status, decided_by=user, decided_at=now, dismiss_reason=reason
     )
     record(
         user=user,
         action=Action.TRANSITION,
         resident=course.resident,
-        obj=decided[0] if decided[0].pk else None,
-        detail={"status": status, "rules": [p.rule for p in proposals]},
+        obj=group[0],
+        detail={"status": status, "rules": [s.rule for s in group]},
     )
-    return decided
+    return group
 
 
 @transaction.atomic
@@ -120,3 +111,4 @@ def thresholds_save(*, user, team, values: dict[str, dict]) -> None:
             action=Action.UPDATE,
             detail={"page": "earlywarning_thresholds", "team_id": team.pk, "changed": changed},
         )
+        tasks.defer_recompute(team_id=team.pk)

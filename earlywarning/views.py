@@ -2,8 +2,8 @@
 and the team leader's thresholds. Who may do what is ``earlywarning.access``; the views parse,
 call and render.
 
-Opening the list (a GET) computes the suggestions and stores nothing but the read's audit rows;
-a suggestion is stored when a team member accepts or dismisses it (a POST).
+Opening the list (a GET) reads the stored suggestions as the worker last computed them and
+writes nothing but the read's audit rows; accepting or dismissing (a POST) decides them.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -25,10 +26,10 @@ from .forms import DismissForm, ThresholdsForm
 from .rules import RULES_BY_CODE
 
 
-def _group_by_resident(proposals) -> list[dict]:
+def _group_by_resident(suggestions) -> list[dict]:
     """One row per resident with all the reasons the rules found."""
     rows: dict[int, dict] = {}
-    for p in proposals:
+    for p in suggestions:
         row = rows.get(p.resident_id)
         if row is None:
             row = rows[p.resident_id] = {
@@ -46,12 +47,13 @@ def _group_by_resident(proposals) -> list[dict]:
 
 @require_GET
 def suggestion_list(request, team_pk: int):
-    """The rules' suggestions for the team's board, computed now, and how the rules fare."""
+    """The rules' suggestions for the team's board as last computed, and how the rules fare."""
     team = access.get_team_for_user(request.user, team_pk, action=access.VIEW)
     limits = selectors.thresholds(team)
-    proposals = selectors.open_suggestions(team, limits=limits)
-    rows = _group_by_resident(proposals)
+    suggestions = selectors.open_suggestions(team)
+    rows = _group_by_resident(suggestions)
     decisions = selectors.recent_decisions(team)
+    computed_at = selectors.last_computed(team)
     record_shown(
         user=request.user,
         action=Action.LIST,
@@ -64,7 +66,10 @@ def suggestion_list(request, team_pk: int):
         {
             "team": team,
             "rows": rows,
-            "rates": selectors.hit_rates(team, limits, proposals),
+            "rates": selectors.hit_rates(team, limits, suggestions),
+            "computed_at": computed_at,
+            "computed_today": computed_at is not None
+            and timezone.localdate(computed_at) == timezone.localdate(),
             "decisions": decisions,
             "may_set_thresholds": access.can(request.user, access.THRESHOLDS, team),
         },

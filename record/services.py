@@ -22,7 +22,7 @@ from consent.selectors import active_q
 from lib.errors import StaleVersion, TransitionError
 from residents.models import Residence
 
-from . import access
+from . import access, signals
 from .kinds import CATEGORY, SINGLE_KINDS, Kind
 from .models import Entry, EntryVersion
 
@@ -90,7 +90,18 @@ def entry_create(*, user, resident, kind: str, columns: dict, data: dict) -> Ent
         obj=entry,
         detail={"kind": kind},
     )
+    _send_saved(entry)
     return entry
+
+
+def _send_saved(entry: Entry) -> None:
+    signals.entry_saved.send(
+        sender=Entry,
+        entry_id=entry.pk,
+        team_id=entry.team_id,
+        resident_id=entry.resident_id,
+        kind=entry.kind,
+    )
 
 
 def _add_version(entry: Entry, *, user, at, reason: str) -> EntryVersion:
@@ -159,6 +170,7 @@ def entry_correct(
         obj=locked,
         detail={"kind": locked.kind, "fields": changed, "version": locked.version},
     )
+    _send_saved(locked)
     return locked
 
 

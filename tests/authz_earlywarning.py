@@ -4,9 +4,9 @@ The suggestions of team A are seen and decided by every member of team A (anyone
 may put a resident on the board); the thresholds are the team leader's (other members: 403).
 Everyone else gets 404, housing staff of the team's facilities too.
 
-Suggestions are computed, not stored, so the accept and dismiss rules give a resident of their
-own an active course in team A at facility A1 with two admissions in the last 90 days (the
-admissions rule proposes them). Accept is POST only: team A gets 405 on GET, and the POST
+The accept and dismiss rules give a resident of their own an active course in team A at
+facility A1 with two admissions in the last 90 days, and run the recompute the worker would run
+after those entries (the admissions rule proposes them; the open suggestion is stored). Accept is POST only: team A gets 405 on GET, and the POST
 accepts and sends the user on to the board's form (302). An empty dismissal is shown again with
 its error (200).
 """
@@ -19,7 +19,7 @@ DISMISS_NAME = ("Dorit", "Advarselsen")
 
 def _flagged(w, name):
     """[team A, a resident the admissions rule proposes] (made once per world)."""
-    from earlywarning.tests.helpers import add_entry, contact, new_course
+    from earlywarning.tests.helpers import add_entry, contact, new_course, recompute
     from residents.models import Resident
 
     first, last = name
@@ -29,6 +29,7 @@ def _flagged(w, name):
         contact(w, course)
         add_entry(w, course, "admission", 10)
         add_entry(w, course, "admission", 20)
+        recompute(w.team_a)
         resident = course.resident
     return [w.team_a.pk, resident.pk]
 

@@ -367,6 +367,18 @@ def test_seeding_twice_is_refused(small):
         seed(seed=SEED, small=True)
 
 
+def test_the_demo_teams_have_early_warning_suggestions(small):
+    """The seed ends with what the worker does each night: every team's suggestions are
+    computed (issue 13), so the list is not empty before the first night."""
+    from earlywarning.models import EarlyWarningRun, Suggestion
+
+    teams = set(Team.objects.values_list("pk", flat=True))
+    assert set(EarlyWarningRun.objects.values_list("team_id", flat=True)) == teams
+    opened = Suggestion.objects.filter(status="open").count()
+    assert opened > 0
+    assert f"{opened} early-warning suggestions." in small
+
+
 def test_if_empty_seeds_an_empty_database(db, debug):
     output = seed(small=True, if_empty=True)
     assert "Demo data seeded" in output

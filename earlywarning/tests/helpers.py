@@ -1,5 +1,6 @@
-"""Helpers for the early-warning tests: residents in team A's courses, and record entries
-dated relative to today."""
+"""Helpers for the early-warning tests: residents in team A's courses, record entries dated
+relative to today (written directly, so no job is queued), and the recompute the worker would
+run."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import datetime
 
 from django.utils import timezone
 
+from earlywarning import services
 from record.kinds import CATEGORY
 from record.models import Entry
 from tests import factories as f
@@ -61,3 +63,9 @@ def add_entry(
 def contact(world, course, ago: int = 1):
     """A recent visit, so the no-contact rule stays quiet."""
     return add_entry(world, course, "visit", ago)
+
+
+def recompute(team, *, today: datetime.date | None = None):
+    """What the worker does after an entry, a threshold change and each night: the job's body
+    (``tasks.recompute_team`` runs ``compute.recompute_team``), called here in its place."""
+    return services.recompute_team(team_id=team.pk, today=today)

@@ -1,6 +1,6 @@
-"""The pages: the list (computed when viewed and written nowhere, audited, constant queries),
-accepting onto the board with the reason filled in, dismissing with a reason, the thresholds,
-and who may do what."""
+"""The pages: the list (the stored suggestions as last computed, written nowhere by a read,
+audited, constant queries, when it was computed), accepting onto the board with the reason
+filled in, dismissing with a reason, the thresholds, and who may do what."""
 
 import datetime
 import re
@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from board.models import BoardEntry
-from earlywarning.models import Suggestion, WarningSetting
+from earlywarning.models import EarlyWarningRun, Suggestion, WarningSetting
 
-from .helpers import add_entry, contact, new_course
+from .helpers import add_entry, contact, new_course, recompute
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,12 @@ def flagged(world, name="Dorte Testesen"):
     add_entry(world, course, "admission", 10)
     add_entry(world, course, "admission", 20)
     add_entry(world, course, "crisis_plan", 3, subtype="red")
+    recompute(world.team_a)  # the worker's job after those entries
     return course
+
+
+def decided():
+    return Suggestion.objects.exclude(status="open")
 
 
 def html(response) -> str:
@@ -49,17 +54,48 @@ def statuses(course):
     return set(Suggestion.objects.filter(resident=course.resident).values_list("status", flat=True))
 
 
+def _rows():
+    return list(Suggestion.objects.order_by("pk").values())
+
+
 def test_opening_the_list_writes_no_suggestion_rows(world, client):
-    """A GET changes nothing but the read's audit rows (issue 11)."""
+    """A GET changes nothing but the read's audit rows (issue 11): the suggestions are the
+    stored ones, computed by the worker."""
     course = flagged(world)
     client.force_login(world.team_nurse)
+    before = _rows()
     for _ in range(2):
         page = html(client.get(list_url(world)))
         assert "Dorte Testesen" in page and "2 indlæggelser på 90 dage" in page
-    assert not Suggestion.objects.exists()
     # the dismissal page (a GET) stores nothing either
     assert client.get(dismiss_url(world, course)).status_code == 200
-    assert not Suggestion.objects.exists()
+    assert _rows() == before
+
+
+def test_entries_show_only_after_the_recompute(world, client):
+    course = new_course(world, name="Dorte Testesen")
+    contact(world, course)
+    add_entry(world, course, "admission", 10)
+    add_entry(world, course, "admission", 20)
+    client.force_login(world.team_nurse)
+    page = html(client.get(list_url(world)))
+    assert "Dorte Testesen" not in page
+    assert "Forslagene er ikke beregnet endnu." in page
+    recompute(world.team_a)
+    assert "Dorte Testesen" in html(client.get(list_url(world)))
+
+
+def test_list_says_when_the_suggestions_were_computed(world, client):
+    flagged(world)
+    run = recompute(world.team_a)
+    client.force_login(world.team_nurse)
+    page = html(client.get(list_url(world)))
+    local = timezone.localtime(run.computed_at)
+    assert f"Beregnet kl. {local:%H:%M}." in page
+    yesterday = run.computed_at - datetime.timedelta(days=1)
+    EarlyWarningRun.objects.filter(team=world.team_a).update(computed_at=yesterday)
+    page = html(client.get(list_url(world)))
+    assert f"Beregnet {timezone.localtime(yesterday):%d.%m.%Y kl. %H:%M}." in page
 
 
 def test_list_shows_the_suggestions_in_words_and_audits_each_resident(world, client):
@@ -159,7 +195,7 @@ def test_accept_is_post_only(world, client):
     client.force_login(world.team_nurse)
     client.get(list_url(world))
     assert client.get(accept_url(world, course)).status_code == 405
-    assert not Suggestion.objects.exists()
+    assert not decided().exists()
 
 
 def test_accepting_a_decided_suggestion_says_so(world, client):
@@ -179,7 +215,7 @@ def test_dismiss_without_a_reason_shows_the_error_and_keeps_it_open(world, clien
     response = client.post(dismiss_url(world, course), {"reason": "   "})
     assert response.status_code == 200
     assert "Skriv, hvorfor forslaget afvises." in html(response)
-    assert not Suggestion.objects.exists()
+    assert not decided().exists()
     assert "Dorte Testesen" in html(client.get(list_url(world)))  # still proposed
 
 
@@ -213,7 +249,7 @@ def test_dismiss_refuses_unknown_fields(world, client):
     response = client.post(dismiss_url(world, course), {"reason": "ok", "status": "accepted"})
     assert response.status_code == 200
     assert "felter, du ikke kan ændre" in html(response)
-    assert not Suggestion.objects.exists()
+    assert not decided().exists()
 
 
 # --- access --------------------------------------------------------------------------------
@@ -238,7 +274,7 @@ def test_outsiders_get_404(world, client, persona):
         response = client.post(url, {"reason": "x"})
         assert response.status_code == 404, url
         assert "Dorte Testesen" not in html(response)
-    assert not Suggestion.objects.exists()
+    assert not decided().exists()
 
 
 def test_a_resident_outside_the_team_is_not_found_by_id(world, client):
@@ -316,18 +352,25 @@ def test_thresholds_are_validated_in_danish(world, client, changes, field, messa
     assert not WarningSetting.objects.exists()
 
 
-def test_changed_thresholds_change_the_suggestions(world, client):
+def test_changed_thresholds_change_the_suggestions(
+    world, client, django_capture_on_commit_callbacks
+):
     course = flagged(world)
     client.force_login(world.team_leader)
     url = reverse("earlywarning:thresholds", args=[world.team_a.pk])
-    response = client.post(url, _threshold_data(admissions_count="3", crisis_red_enabled=None))
+    with django_capture_on_commit_callbacks() as queued:
+        response = client.post(url, _threshold_data(admissions_count="3", crisis_red_enabled=None))
     assert response.status_code == 302
+    assert len(queued) == 1  # the team's recompute, when the save commits
     assert WarningSetting.objects.filter(team=world.team_a).count() == 2  # only what changed
+    recompute(world.team_a)  # the worker runs it
     page = html(client.get(list_url(world)))
     assert "Dorte Testesen" not in page
     assert "mindst 3 gange på 90 dage" in page
     assert "slået fra" in page
-    assert not Suggestion.objects.filter(resident=course.resident).exists()
+    assert set(
+        Suggestion.objects.filter(resident=course.resident).values_list("status", flat=True)
+    ) == {"lapsed"}
     updates = AuditEvent.objects.filter(detail__page="earlywarning_thresholds")
     assert updates.count() == 1
 

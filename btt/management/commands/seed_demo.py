@@ -14,7 +14,8 @@ from btt.demo.agreements import agreements_summary, write_demo_agreements
 from btt.demo.board import board_summary, write_demo_board
 from btt.demo.extras import write_demo_consents, write_demo_devices
 from btt.demo.record import record_summary, write_demo_record
-from organisation.models import Region
+from earlywarning.services import recompute_team
+from organisation.models import Region, Team
 
 
 class Command(BaseCommand):
@@ -65,6 +66,12 @@ class Command(BaseCommand):
         self.stdout.write(board_summary(write_demo_board(options["seed"])))
         self.stdout.write(agreements_summary(write_demo_agreements(options["seed"])))
         self.stdout.write(record_summary(write_demo_record(options["seed"])))
+        # what the worker does each night: the early-warning suggestions of every demo team
+        opened = sum(
+            recompute_team(team_id=pk).opened
+            for pk in Team.objects.filter(region__name__in=names).values_list("pk", flat=True)
+        )
+        self.stdout.write(f"{opened} early-warning suggestions.")
         elapsed = time.perf_counter() - started
         self._summary(plan, elapsed)
 
