@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from . import access
+from .oidc.session import federated_verified
 from .security import LOGIN_AT_KEY, SEEN_AT_KEY, log_event, now_ts
 
 # Besides these, every view that anonymous users may see (``login_not_required``: the login
@@ -145,6 +146,11 @@ class OTPRequiredMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         user = request.user
         if not user.is_authenticated:
+            return None
+        if federated_verified(request):
+            # signed in through an identity provider at NSIS Substantial or High (accounts.oidc):
+            # the provider did the multi-factor login; no authenticator code of ours is asked
+            user.is_verified = lambda: True
             return None
         if not getattr(view_func, "login_required", True):
             return None  # open to anonymous users anyway

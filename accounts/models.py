@@ -92,3 +92,45 @@ class Activation(models.Model):
     def is_live(self, now=None) -> bool:
         now = now or timezone.now()
         return self.used_at is None and self.revoked_at is None and self.expires_at > now
+
+
+class FederatedIdentity(models.Model):
+    """The link between a user and their subject identifier at an identity provider
+    (``accounts.oidc``): a login through that provider with that subject signs in as the user.
+
+    Created only by a person who vouches for the user (``accounts.oidc.services``: the leader
+    of their team or facility, an administrator for accounts without resident data, or the
+    operator with ``manage.py link_identity``), never from a login's claims. The subject is a
+    pseudonymous identifier; the provider is the key of a configured provider."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="federated_identities"
+    )
+    provider = models.CharField(_("identitetsudbyder"), max_length=32)
+    subject = models.CharField(_("subjekt-id"), max_length=255)
+    created_at = models.DateTimeField(_("oprettet"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("oprettet af"),
+    )
+    last_login_at = models.DateTimeField(_("seneste login"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["provider", "id"]
+        verbose_name = _("fødereret identitet")
+        verbose_name_plural = _("fødererede identiteter")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "subject"], name="federated_identity_provider_subject"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "provider"], name="federated_identity_user_provider"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.provider}"

@@ -1,4 +1,3 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from . import views
@@ -8,6 +7,8 @@ urlpatterns = [
     path("login/", views.PasswordLoginView.as_view(), name="login"),
     path("login/kode/", views.otp_verify, name="otp_verify"),
     path("login/app/", views.otp_setup, name="otp_setup"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", views.logout, name="logout"),
+    path("login/oidc/callback/", views.oidc_callback, name="oidc_callback"),
+    path("login/oidc/<slug:key>/", views.oidc_login, name="oidc_login"),
     path("aktivering/", views.activations, name="activations"),
 ]

@@ -8,6 +8,7 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.http import Http404
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
@@ -37,6 +38,9 @@ from .access import may_issue_activations
 from .codes import ACTIVATION_LIFETIME
 from .forms import ActivationCodeForm, IssueActivationForm, TokenForm
 from .middleware import mark_device_trust, otp_not_required
+from .oidc import flow as oidc_flow
+from .oidc.forms import PasswordLoginForm
+from .oidc.session import providers as oidc_providers
 from .security import log_event
 from .selectors import accepted_totp_device, enrolment_device, members_for_activation
 from .services import (
@@ -125,6 +129,11 @@ class PasswordLoginView(auth_views.LoginView):
 
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+    authentication_form = PasswordLoginForm
+
+    def get_context_data(self, **kwargs):
+        # one button per identity provider (accounts.oidc); none configured: none shown
+        return {**super().get_context_data(**kwargs), "providers": list(oidc_providers().values())}
 
     def get_success_url(self):
         target = super().get_success_url()
@@ -321,6 +330,31 @@ def _error_texts(form) -> list[str]:
     if form.has_error("user"):
         texts.append(_("Vælg en medarbejder på listen."))
     return texts or [_("Der blev ikke udstedt nogen kode.")]
+
+
+# --- federated login (accounts.oidc.flow: mozilla-django-oidc's views, a provider per request)
+
+_oidc_login = oidc_flow.FederatedLoginView.as_view()
+_oidc_callback = oidc_flow.FederatedCallbackView.as_view()
+_logout = oidc_flow.FederatedLogoutView.as_view()
+
+
+@login_not_required
+def oidc_login(request, key: str):
+    """To the provider's login (a button on the login page; ``?reauth=1`` before emergency
+    access)."""
+    return _oidc_login(request, key=key)
+
+
+@login_not_required
+def oidc_callback(request):
+    """Back from the provider: signed in, or refused with a message on the login page."""
+    return _oidc_callback(request)
+
+
+def logout(request):
+    """Django's logout; after a federated login, on to the provider's end-session endpoint."""
+    return _logout(request)
 
 
 def locked_out(request, original_response=None, credentials=None):

@@ -1,5 +1,4 @@
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -27,7 +26,7 @@ def start(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if not form.reauthenticated():
-            form.add_error("password", _("Adgangskoden er forkert."))
+            form.refuse_reauthentication()
         elif access.has_active(request.user):
             # asked before the number is looked up, so the answer says nothing about it
             form.add_error(None, ALREADY_ACTIVE)

@@ -37,10 +37,17 @@ THROTTLED_MESSAGE = "For mange forkerte koder"
 # What a signed-in user who has not passed the second factor may reach, and the status.
 BEFORE_SECOND_FACTOR = {
     "healthz": 200,
+    "readyz": 200,
+    "metrics": 404,  # a token or the operator's network, never a session
+    "interchange:receive": 401,  # other systems' bearer token, never a session
     "accounts:login": 302,  # already signed in: on to the second factor
     "accounts:logout": 405,  # POST only
     "accounts:otp_verify": 302,  # no device yet: on to the enrolment
     "accounts:otp_setup": 200,
+    # federated login (accounts.oidc), open to anyone: no provider is configured in the tests,
+    # and a callback without the session's state goes back to the login page
+    "accounts:oidc_login": 404,
+    "accounts:oidc_callback": 302,
 }
 
 
