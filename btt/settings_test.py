@@ -17,3 +17,4 @@ MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMid
 LOGGING["loggers"]["django.request"] = {"level": "ERROR"}  # noqa: F405
 LOGGING["loggers"]["btt.security"] = {"level": "WARNING"}  # noqa: F405 - tests use caplog
 LOGGING["loggers"]["axes"] = {"level": "ERROR"}  # noqa: F405
+LOGGING["loggers"]["btt.request"] = {"level": "WARNING"}  # noqa: F405 - a line per request

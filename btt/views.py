@@ -1,24 +1,41 @@
 from django.contrib.auth.decorators import login_not_required
-from django.db import connection
-from django.db.utils import DatabaseError
-from django.http import JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
+from prometheus_client import CONTENT_TYPE_LATEST
+
+from btt.observability import health, metrics
 
 
 @login_not_required
 @never_cache
-@require_GET
+@require_safe
 def healthz(request):
-    """200 with the database's state, 503 when the database cannot be reached."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError:
-        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+    """Liveness: 200 whenever the process answers. Asks nothing of the database, so that a
+    database outage takes instances out of rotation (/readyz) instead of restarting them."""
+    return JsonResponse({"status": "ok"})
+
+
+@login_not_required
+@never_cache
+@require_safe
+def readyz(request):
+    """Readiness: 200 when the database answers and no migration is pending, else 503 with
+    the reason (btt.observability.health)."""
+    ready, details = health.readiness()
+    return JsonResponse(details, status=200 if ready else 503)
+
+
+@login_not_required
+@never_cache
+@require_safe
+def prometheus_metrics(request):
+    """Prometheus metrics for the operator's token or network only; 404 for everyone else,
+    and for everyone when neither METRICS_TOKEN nor METRICS_ALLOWED_NETWORKS is set."""
+    if not metrics.may_read(request):
+        raise Http404
+    return HttpResponse(metrics.exposition(), content_type=CONTENT_TYPE_LATEST)
 
 
 @login_not_required

@@ -6,8 +6,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.db import connection
-from django.db.utils import OperationalError
 from django.test import override_settings
 from django.urls import reverse
 
@@ -82,24 +80,6 @@ def test_debug_is_off_by_default():
     assert settings.DEBUG is False
     assert settings.LANGUAGE_CODE == "da"
     assert settings.TIME_ZONE == "Europe/Copenhagen"
-
-
-@pytest.mark.django_db
-def test_healthz_ok(client):
-    response = client.get(reverse("healthz"))
-    assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
-
-
-@pytest.mark.django_db
-def test_healthz_503_when_database_unreachable(client, monkeypatch):
-    def refuse(*args, **kwargs):
-        raise OperationalError("connection refused")
-
-    monkeypatch.setattr(connection, "cursor", refuse)
-    response = client.get(reverse("healthz"))
-    assert response.status_code == 503
-    assert response.json()["database"] == "unreachable"
 
 
 def test_login_page_headers(client):
