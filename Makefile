@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-demo-full security lint install install-test clean
+.PHONY: run serve test test-demo-full security lint install install-test clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -20,8 +20,13 @@ $(VENV)/.installed-test: requirements.txt requirements-local.txt requirements-te
 	$(PIP) install --quiet -r requirements-test.txt
 	touch $@
 
+# The test suite's own OpenID Connect provider (tests/oidc, Node.js): pinned by its lock file
+tests/oidc/node_modules/.installed: tests/oidc/package.json tests/oidc/package-lock.json
+	cd tests/oidc && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 install: $(VENV)/.installed-run
-install-test: $(VENV)/.installed-test
+install-test: $(VENV)/.installed-test tests/oidc/node_modules/.installed
 
 var/secret_key:
 	mkdir -p var
@@ -37,6 +42,23 @@ DEMO_ENV = SECRET_KEY=$$(cat var/secret_key) DEBUG=1 ENVIRONMENT_LABEL=Demo
 ## Development server with demo data on http://$(HOST):$(PORT)
 run: install var/secret_key
 	$(DEMO_ENV) $(DEVDB) sh -c '$(PY) manage.py migrate --no-input && $(PY) manage.py seed_demo --if-empty && exec $(PY) manage.py runserver $(HOST):$(PORT)'
+
+## Background-job worker (retention, consent reminders, notifications, ...) against the same
+## database as `make run`; production: `python manage.py procrastinate worker` with DATABASE_URL
+.PHONY: worker
+worker: install var/secret_key
+	$(DEMO_ENV) $(DEVDB) sh -c '$(PY) manage.py migrate --no-input && exec $(PY) manage.py procrastinate worker'
+
+## Production server (gunicorn, DEBUG off, deploy/serve) on http://$(HOST):$(PORT), demo data
+# This machine has no TLS, so here only the https redirect and the Secure cookies are off and
+# Django's three checks for them are silenced; everything else is as in production. There a TLS
+# proxy sits in front (BEHIND_TLS_PROXY=1) and none of these four variables is set.
+SERVE_LOCAL_HTTP = SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 \
+	SILENCED_SYSTEM_CHECKS=security.W008,security.W012,security.W016
+serve: install var/secret_key
+	@echo "make serve: plain http on this machine (no TLS redirect, no Secure cookies); production runs behind a TLS proxy."
+	SECRET_KEY=$$(cat var/secret_key) ENVIRONMENT_LABEL=Demo ALLOWED_HOSTS=127.0.0.1,localhost \
+	HOST=$(HOST) PORT=$(PORT) $(SERVE_LOCAL_HTTP) $(DEVDB) sh -c '$(PY) manage.py migrate --no-input && DEBUG=1 $(PY) manage.py seed_demo --if-empty && DEBUG=0 exec deploy/serve'
 
 ## The whole test suite on PostgreSQL (embedded unless DATABASE_URL is set), with the linters
 test: install-test

@@ -11,8 +11,8 @@ here: a bad value stops start-up with a message instead of running with a silent
 
 Security (see accounts/ for login, two-factor, lockout and session lifetime):
 
-- SECURE_SSL_REDIRECT   on unless DEBUG: http is redirected to https (except /healthz, for
-                        load balancer probes).
+- SECURE_SSL_REDIRECT   on unless DEBUG: http is redirected to https (except /healthz,
+                        /readyz and /metrics, for probes and the metrics scrape).
 - BEHIND_TLS_PROXY      set when a reverse proxy terminates TLS: the proxy must set
                         X-Forwarded-Proto (trusted for request.is_secure()) and append the
                         client address to X-Forwarded-For (used for the per-address lockout).
@@ -25,6 +25,7 @@ Security (see accounts/ for login, two-factor, lockout and session lifetime):
 from __future__ import annotations
 
 import datetime
+import ipaddress
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +60,10 @@ if not _database_url:
 if not _database_url.startswith(("postgres://", "postgresql://")):
     raise ImproperlyConfigured("DATABASE_URL must be a postgres:// URL.")
 DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
+# Behind PgBouncer in transaction mode server-side cursors break (docs/operations.md).
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool(
+    "DB_DISABLE_SERVER_SIDE_CURSORS", default=False
+)
 # Two PostgreSQL roles (docs/database-roles.md): DATABASE_URL is the application's role, which
 # may only INSERT and SELECT audit rows; MIGRATION_DATABASE_URL, set only where migrations run,
 # is the owner of the tables in the same database. With it, `manage.py migrate` and
@@ -115,6 +120,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "lib.request_id.RequestIdMiddleware",
+    # One JSON log line and the Prometheus metrics per request (btt/observability/).
+    "btt.observability.middleware.RequestLogMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -150,6 +157,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "btt.context_processors.platform",
                 "emergency.context_processors.emergency",
+                "notifications.context_processors.notifications",
             ],
         },
     }
@@ -221,7 +229,8 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 # happens until someone submits the domain at hstspreload.org.
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=SECURE_HSTS_SECONDS > 0)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancer probes over plain http
+# Probes and the metrics scrape reach an instance directly, over plain http.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", default=False)
 if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -268,20 +277,117 @@ AXES_DISABLE_ACCESS_LOG = True
 # Shown in the page header so nobody mistakes a demo or test system for production.
 ENVIRONMENT_LABEL = env_str("ENVIRONMENT_LABEL", "")
 
+# Logs: one JSON object per line on stderr (LOG_FORMAT=text for people reading a terminal),
+# every handler scrubbing CPR-like numbers (btt/observability/logs.py). Observability below.
+LOG_FORMAT = env_str("LOG_FORMAT", "json")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured("LOG_FORMAT must be json or text.")
 LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"scrub": {"()": "btt.observability.logs.PersonNumberFilter"}},
+    "formatters": {
+        "json": {"()": "btt.observability.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",  # stdout stays for commands' output (dumpdata)
+            "formatter": LOG_FORMAT,
+            "filters": ["scrub"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # Login, failures, second factor, lockout, logout and expiry (accounts.security).
-    "loggers": {"btt.security": {"level": "INFO"}},
+    "loggers": {
+        # Login, failures, second factor, lockout, logout and expiry (accounts.security).
+        "btt.security": {"level": "INFO"},
+        # One line per request (btt.observability.middleware).
+        "btt.request": {"level": "INFO"},
+        # Never SQL with its parameters (names, CPR numbers), whatever LOG_LEVEL says.
+        "django.db.backends": {"level": "INFO"},
+        # Never URLs with their query strings of outgoing requests (OIDC code exchange).
+        "urllib3": {"level": "INFO"},
+    },
 }
 
 # ---- Production operation (issue 13). Each block below is kept by one concern. ----
 
 # Observability: JSON logs, request log, metrics (btt/observability/).
+# - METRICS_TOKEN             /metrics answers a request with "Authorization: Bearer <token>"
+#                             (at least 32 characters); compared in constant time.
+# - METRICS_ALLOWED_NETWORKS  comma-separated CIDR networks whose socket address (REMOTE_ADDR,
+#                             never X-Forwarded-For) may read /metrics without the token.
+#                             Behind a proxy, never list the proxy's own address here.
+#   With neither set, /metrics answers 404 to everyone.
+# - STATIC_ROOT               where `collectstatic` writes and WhiteNoise serves from
+#                             (default var/static).
+# - PROMETHEUS_MULTIPROC_DIR  set by deploy/gunicorn.conf.py (a fresh directory per start).
+METRICS_TOKEN = env_str("METRICS_TOKEN", "") or ""
+if METRICS_TOKEN and len(METRICS_TOKEN) < 32:
+    raise ImproperlyConfigured("METRICS_TOKEN must be at least 32 characters long.")
+METRICS_ALLOWED_NETWORKS = env_list("METRICS_ALLOWED_NETWORKS", [])
+for _network in METRICS_ALLOWED_NETWORKS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError as _error:
+        raise ImproperlyConfigured(
+            f"METRICS_ALLOWED_NETWORKS: {_network!r} is not an address or a CIDR network."
+        ) from _error
+STATIC_ROOT = Path(env_str("STATIC_ROOT") or VAR_DIR / "static")
+# Only `make serve` sets this (plain http on a developer's machine: the TLS checks); never in
+# production.
+SILENCED_SYSTEM_CHECKS = env_list("SILENCED_SYSTEM_CHECKS", [])
 
 # Background jobs: procrastinate on this PostgreSQL database (*/tasks.py, docs/operations.md).
+# Workers: `python manage.py procrastinate worker` (`make worker`), as many as wanted; periodic
+# jobs are deferred once per schedule by the database (procrastinate_periodic_defers).
+PROCRASTINATE_WORKER_DEFAULTS = {
+    "concurrency": env_int("JOBS_WORKER_CONCURRENCY", 2, minimum=1),
+    # LISTEN/NOTIFY wakes a worker when a job is deferred; the poll is the fallback.
+    "listen_notify": True,
+    "fetch_job_polling_interval": env_int("JOBS_POLL_SECONDS", 5, minimum=1),
+    "shutdown_graceful_timeout": 30,
+}
+# Failed jobs: JOBS_RETRY_MAX_ATTEMPTS runs in total, BASE ** n seconds before the n-th retry
+# (lib/jobs.py RETRY); then the job is "failed" (admin, `manage.py jobs_status`, metrics).
+JOBS_RETRY_MAX_ATTEMPTS = env_int("JOBS_RETRY_MAX_ATTEMPTS", 5, minimum=1)
+JOBS_RETRY_BASE_SECONDS = env_int("JOBS_RETRY_BASE_SECONDS", 5, minimum=1)
+# Cron expressions in UTC (a sixth field is seconds); tests set the env to run them often.
+JOB_SCHEDULES: dict[str, str] = {
+    "retention": env_str("JOBS_RETENTION_CRON") or "30 1 * * *",
+    "consent_reminders": env_str("JOBS_CONSENT_REMINDERS_CRON") or "0 4 * * *",
+    "remove_old_jobs": env_str("JOBS_CLEANUP_CRON") or "0 3 * * *",
+    "interchange_retention": env_str("JOBS_INTERCHANGE_RETENTION_CRON") or "45 1 * * *",
+    "earlywarning": env_str("JOBS_EARLYWARNING_CRON") or "0 2 * * *",
+}
+# Succeeded jobs are kept this long for the operator, failed ones until someone removes them.
+JOBS_KEEP_SUCCEEDED_HOURS = env_int("JOBS_KEEP_SUCCEEDED_HOURS", 7 * 24, minimum=1)
+# Messages from other systems (interchange/): bodies of processed and failed messages are
+# cleared after this many days (the metadata row stays); larger bodies are refused (413).
+INTERCHANGE_KEEP_DAYS = env_int("INTERCHANGE_KEEP_DAYS", 30, minimum=1)
+INTERCHANGE_MAX_BODY_BYTES = env_int("INTERCHANGE_MAX_BODY_BYTES", 1_000_000, minimum=1024)
 
-# Federated login: OpenID Connect per organisation (accounts/oidc.py).
+# Federated login: OpenID Connect per organisation (accounts/oidc/).
+# OIDC_PROVIDERS_FILE (a JSON file) or OIDC_PROVIDERS (the JSON itself): the providers, checked
+# here (accounts/oidc/config.py); none configured: the login page is the password form only.
+# OIDC_PASSWORD_LOGIN: all | unlinked | admins, who may still use the password (default "all"
+# without providers, "unlinked" with them; administrators always: the break-glass path).
+from accounts.oidc.config import (  # noqa: E402
+    end_session_origins as _oidc_end_session_origins,
+)
+from accounts.oidc.config import load_providers as _oidc_load_providers  # noqa: E402
+from accounts.oidc.config import (  # noqa: E402
+    password_login_policy as _oidc_password_login_policy,
+)
+
+OIDC_PROVIDERS = _oidc_load_providers()
+OIDC_PASSWORD_LOGIN = _oidc_password_login_policy(
+    env_str("OIDC_PASSWORD_LOGIN"), providers=OIDC_PROVIDERS
+)
+AUTHENTICATION_BACKENDS += ["accounts.oidc.backend.FederatedBackend"]
+# the logout form is redirected on to the provider's end-session endpoint
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] = [
+    SELF,
+    *_oidc_end_session_origins(OIDC_PROVIDERS),
+]

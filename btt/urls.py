@@ -11,6 +11,8 @@ admin.site.site_title = "Botilbudsteams"
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
+    path("metrics", views.prometheus_metrics, name="metrics"),
     path("konto/", include("accounts.urls")),
     path("botilbud/", include("organisation.urls")),
     path("beboere/", include("residents.urls")),
@@ -23,6 +25,8 @@ urlpatterns = [
     path("", include("record.urls")),
     path("opfoelgning/", include("indicators.urls")),
     path("tidlig-opsporing/", include("earlywarning.urls")),
+    path("api/indbakke/", include("interchange.urls")),
+    path("beskeder/", include("notifications.urls")),
     path("admin/", admin.site.urls),
 ]
 

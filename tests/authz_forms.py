@@ -106,6 +106,10 @@ VALID_FORMS: dict[str, object] = {
     # a new member of team A: the personas get an authenticator when they sign in
     "accounts:activations": lambda w: {"user": _new_team_a_member(w).pk},
     "residents:search": "a search saves nothing",
+    "notifications:mark_read": "a button without fields on the user's own notification; anyone "
+    "else gets 404 (notifications/tests)",
+    "interchange:receive": "another system's JSON with a bearer token, never a form or a "
+    "session; denials with valid bodies in interchange/tests/test_endpoint.py",
     "courses:ward_lookup": "a look-up saves nothing but its audit row",
     "residents:create": lambda w: {
         "identifier": _synthetic_cpr(w),

@@ -40,8 +40,15 @@ MATRIX.update(
     {
         "home": Rule(allow={**ok(*ALL_STAFF), "ward_staff": 302}),
         "healthz": Rule(allow=ok(*ALL_STAFF), anonymous=200),
+        "readyz": Rule(allow=ok(*ALL_STAFF), anonymous=200),
+        # Prometheus metrics: a token or the operator's network, never a session (404)
+        "metrics": Rule(allow=ok(*ALL_STAFF, status=404), anonymous=404),
         "accounts:login": Rule(allow=ok(*ALL_STAFF, status=302), anonymous=200),
         "accounts:logout": Rule(allow=ok(*ALL_STAFF, status=405)),
+        # federated login (accounts.oidc): no provider is configured here, so every key is
+        # unknown; a callback without a state of the session's is refused back to the login
+        "accounts:oidc_login": Rule(args=lambda w: ["nord"], anonymous=404),
+        "accounts:oidc_callback": Rule(allow=ok(*ALL_STAFF, status=302)),
         # the second-factor pages send a verified user on (anonymous: to the login page)
         "accounts:otp_verify": Rule(allow=ok(*ALL_STAFF, status=302), writes=True),
         "accounts:otp_setup": Rule(allow=ok(*ALL_STAFF, status=302), writes=True),
@@ -191,6 +198,15 @@ from tests.authz_indicators import RULES as _INDICATORS  # noqa: E402
 
 MATRIX.update(_INDICATORS)
 
+# The inbox for other systems (interchange/views.py): a bearer token, never a session, so every
+# persona and anonymous get 401 on GET and POST; token cases in interchange/tests/.
+MATRIX["interchange:receive"] = Rule(
+    args=lambda w: ["hospitalnotification"],
+    allow=ok(*ALL_STAFF, status=401),
+    anonymous=401,
+    writes=True,
+)
+
 # URL namespaces covered by their own tests instead of this matrix, with the reason.
 EXEMPT_NAMESPACES = {
     # Django admin: is_staff plus model permissions, scoped per region (organisation/admin.py);
@@ -209,3 +225,7 @@ MATRIX.update(_ACCOUNTS)
 from tests.authz_residents import RULES as _RESIDENTS  # noqa: E402
 
 MATRIX.update(_RESIDENTS)
+
+from tests.authz_notifications import RULES as _NOTIFICATIONS  # noqa: E402
+
+MATRIX.update(_NOTIFICATIONS)

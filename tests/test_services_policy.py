@@ -120,13 +120,15 @@ def _open_item(w):
 
 
 def _flagged(w):
-    """A resident in team A's course whom the admissions rule proposes (nothing stored yet)."""
-    from earlywarning.tests.helpers import add_entry, contact, new_course
+    """A resident in team A's course whom the admissions rule proposes (the worker's recompute
+    has stored the open suggestion)."""
+    from earlywarning.tests.helpers import add_entry, contact, new_course, recompute
 
     course = new_course(w, name="Ellen Advarselsen")
     contact(w, course)
     add_entry(w, course, "admission", 10)
     add_entry(w, course, "admission", 20)
+    recompute(w.team_a)
     return course
 
 
@@ -167,6 +169,20 @@ CASES: dict[str, Case | str] = {
     "audit.services.record_shown": "the audit rows of a list; called by reads",
     "audit.services.record_denied": "the audit row of a denied attempt; called by the middleware",
     "audit.services.actor_name_of": "the actor's name for a row; writes nothing",
+    # interchange: other systems' messages; a bearer token, not a user, is the permission
+    "interchange.services.parse_body": "parses a posted body; writes nothing",
+    "interchange.services.message_receive": "the sending system's token is checked by the view "
+    "(interchange/tests/test_endpoint.py); stores the message for the job",
+    "interchange.services.system_add": "the operator's command; audit row tested in "
+    "interchange/tests/test_commands.py",
+    "interchange.services.system_rotate_token": "the operator's command; audit row tested in "
+    "interchange/tests/test_commands.py",
+    # notifications: a user's own messages
+    "notifications.services.is_local_url": "checks a link; writes nothing",
+    "notifications.services.notify": "called by jobs and services that already checked; defers "
+    "the fan-out (notifications/tests)",
+    "notifications.services.notification_mark_read": "the user's own notification; 404 for "
+    "anyone else's (notifications/tests); no resident data, so no audit row",
     # agreements
     "agreements.services.standard_sections": "builds the template's text; writes nothing",
     "agreements.services.latest_version": "reads; writes nothing",

@@ -60,6 +60,9 @@ def _flagged_resident(world):
             recorded_by=world.team_nurse,
             updated_by=world.team_nurse,
         )
+    from earlywarning.tests.helpers import recompute
+
+    recompute(world.team_a)  # what the worker does after those entries
     return resident
 
 
