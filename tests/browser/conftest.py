@@ -1,7 +1,13 @@
 """Fixtures for the browser tests: one Chromium per session, a fresh context per test, and the
-persona world built in a transactional database that the live server thread can see."""
+persona world built in a transactional database that the live server thread can see.
+
+``BROWSER_SERVER=production`` runs them against the production server instead of Django's live
+server thread: gunicorn with deploy/gunicorn.conf.py and the production settings, one for the
+session (tests/production.py); the passwords the tests set are then hashed with PBKDF2."""
 
 from __future__ import annotations
+
+import os
 
 import factory.random
 import faker.generator
@@ -12,6 +18,17 @@ from . import CHROMIUM_ARGS, CHROMIUM_PATH
 
 DEFAULT_TIMEOUT_MS = 10_000
 WORLD_SEED = "btt-browser-tests"
+PRODUCTION_SERVER = os.environ.get("BROWSER_SERVER", "live") == "production"
+
+if PRODUCTION_SERVER:
+    from tests.production import production_live_server_fixture
+
+    live_server = production_live_server_fixture("session")
+
+    @pytest.fixture(autouse=True)
+    def _production_password_hashes(settings):
+        """Passwords set in the tests are hashed as the production settings accept them."""
+        settings.PASSWORD_HASHERS = ["tests.production.QuickPBKDF2PasswordHasher"]
 
 
 @pytest.fixture(scope="session")
