@@ -40,8 +40,10 @@ DEVDB := $(PY) -m btt.devdb
 DEMO_ENV = SECRET_KEY=$$(cat var/secret_key) DEBUG=1 ENVIRONMENT_LABEL=Demo
 
 ## Development server with demo data on http://$(HOST):$(PORT)
+# A background-job worker runs beside the development server (early warning after record
+# entries, notifications, the nightly jobs), and stops with it.
 run: install var/secret_key
-	$(DEMO_ENV) $(DEVDB) sh -c '$(PY) manage.py migrate --no-input && $(PY) manage.py seed_demo --if-empty && exec $(PY) manage.py runserver $(HOST):$(PORT)'
+	$(DEMO_ENV) $(DEVDB) sh -c '$(PY) manage.py migrate --no-input && $(PY) manage.py seed_demo --if-empty && { $(PY) manage.py procrastinate worker & exec $(PY) manage.py runserver $(HOST):$(PORT); }'
 
 ## Background-job worker (retention, consent reminders, notifications, ...) against the same
 ## database as `make run`; production: `python manage.py procrastinate worker` with DATABASE_URL
