@@ -98,8 +98,10 @@ class FederatedBackend(OIDCAuthenticationBackend):  # type: ignore[misc]
         "OIDC_TIMEOUT": discovery.TIMEOUT,
         "OIDC_PROXY": None,
         "OIDC_CREATE_USER": False,
-        "OIDC_STORE_ACCESS_TOKEN": False,
-        "OIDC_STORE_ID_TOKEN": False,  # the callback view keeps it after the login
+        # (settings' names, not secrets)
+        "OIDC_STORE_ACCESS_TOKEN": False,  # nosec B105
+        # the callback view keeps the ID token after the login
+        "OIDC_STORE_ID_TOKEN": False,  # nosec B105
     }
 
     def get_settings(self, attr: str, *args: Any) -> Any:

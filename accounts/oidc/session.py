@@ -22,7 +22,8 @@ if TYPE_CHECKING:
 # {"provider": key, "acr": acr, "auth_time": seconds since the epoch}
 FEDERATED_KEY = "btt_federated"
 # the ID token of the login, for the provider's end-session endpoint (id_token_hint)
-ID_TOKEN_KEY = "btt_oidc_id_token"  # noqa: S105 (a session key's name)
+# (a session key's name, not a secret)
+ID_TOKEN_KEY = "btt_oidc_id_token"  # noqa: S105  # nosec B105
 # seconds since the epoch of the last fresh re-authentication at the provider (emergency access)
 REAUTH_AT_KEY = "btt_federated_reauth_at"
 
