@@ -63,8 +63,11 @@ SORTS = {
 }
 
 
-def board_entries(user, *, team_ids=None, facility_ids=None, flt: BoardFilter | None = None):
-    """Active entries for a board page, filtered, sorted and redacted (constant queries)."""
+def board_entries_qs(
+    user, *, team_ids=None, facility_ids=None, flt: BoardFilter | None = None
+) -> QuerySet[BoardEntry]:
+    """The active entries a board page shows, filtered (not yet sorted nor redacted): what
+    ``board_entries`` loads and ``board.fingerprint`` summarises for the page's poll."""
     flt = flt or BoardFilter()
     qs = entries_visible_to(user).filter(status=EntryStatus.ACTIVE)
     if team_ids is not None:
@@ -79,6 +82,13 @@ def board_entries(user, *, team_ids=None, facility_ids=None, flt: BoardFilter | 
         )
     if flt.criterion:  # JSONB containment: ``criteria @> '["code"]'``, one whole code
         qs = qs.filter(criteria__contains=[flt.criterion])
+    return qs
+
+
+def board_entries(user, *, team_ids=None, facility_ids=None, flt: BoardFilter | None = None):
+    """Active entries for a board page, filtered, sorted and redacted (constant queries)."""
+    flt = flt or BoardFilter()
+    qs = board_entries_qs(user, team_ids=team_ids, facility_ids=facility_ids, flt=flt)
     entries = list(_with_details(qs))
     entries.sort(key=SORTS.get(flt.sort, SORTS["facility"]))
     return redact(user, entries)

@@ -9,8 +9,8 @@ text, nor who wrote it. Every page that shows resident data writes audit rows.
 from __future__ import annotations
 
 import datetime
-import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
@@ -18,12 +18,9 @@ from django.core.exceptions import FieldDoesNotExist, PermissionDenied, Validati
 from django.db.models import DateField
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
-from django.utils.formats import date_format
-from django.utils.http import urlencode
+from django.utils.http import parse_etags, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
@@ -32,12 +29,13 @@ from django.views.decorators.vary import vary_on_headers
 from accounts.models import User
 from audit.models import Action
 from audit.services import record, record_shown
-from organisation.access import TEAM_MEMBER, can_team, require
+from organisation.access import TEAM_MEMBER, can_team, found, require
 from organisation.models import Team
-from organisation.selectors import get_facility_for_user
+from organisation.selectors import facilities_visible_to, get_facility_for_user
 from residents.selectors import get_resident_for_user
 
 from .. import access, columns, prefill, selectors, services
+from ..fingerprint import board_fingerprint
 from ..forms import (
     VIEW_COMPACT,
     BoardViewForm,
@@ -46,16 +44,23 @@ from ..forms import (
     ReviewForm,
     TeamBoardFilterForm,
 )
-from ..models import BoardCriterion, BoardEntry, EntryStatus
+from ..models import BoardCriterion, BoardEntry, EntryStatus, Sector
+from ..rows import (
+    FLAG_LABELS,
+    Cell,
+    _date,
+    _meta,
+    _person,
+    build_rows,
+    cell,
+    form_fields_html,
+    render_rows,
+)
 from ..services import EditConflict, StaleEdit, _as_text
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
-FLAG_LABELS = {
-    "review_overdue": gettext_lazy("Opfølgning overskredet"),
-    "long_on_board": gettext_lazy("Længe på tavlen"),
-}
 WITHHELD = gettext_lazy("deles ikke – samtykke mangler")
 
 
@@ -94,99 +99,6 @@ def columns_for(*, compact: bool, team_board: bool, printing: bool = False) -> l
     ]
 
 
-@dataclass
-class Cell:
-    key: str
-    label: str
-    text: str = ""
-    items: list[str] = field(default_factory=list)
-    note: str = ""  # a second line under the value (days on the board, last review)
-    meta_name: str = ""
-    meta_at: datetime.datetime | None = None
-    withheld: bool = False
-    multiline: bool = False
-
-
-@dataclass
-class Row:
-    entry: object
-    cells: list[Cell]
-    flags: list[str]
-
-
-def _meta(entry, key: str) -> tuple[str, datetime.datetime | None]:
-    meta = (entry.cell_meta or {}).get(key) or {}
-    at = parse_datetime(meta.get("at") or "") if meta.get("at") else None
-    return meta.get("name") or "", at
-
-
-def _person(user) -> str:
-    return (user.get_full_name() or user.username) if user is not None else ""
-
-
-def _date(value) -> str:
-    return date_format(value, "d.m.Y") if value else ""
-
-
-def cell(entry, key: str, today: datetime.date) -> Cell:
-    """One cell of an entry, as every page that shows entries renders it."""
-    c = Cell(key=key, label=str(columns.label(key)))
-    if key in entry.withheld:
-        c.withheld = True
-        return c
-    c.meta_name, c.meta_at = _meta(entry, key)
-    if key == "name":
-        c.text = entry.resident.full_name
-    elif key == "facility":
-        c.text = entry.facility.name
-    elif key == "housing_contact":
-        c.text = _person(entry.housing_contact) or _("Ikke udpeget")
-    elif key == "team_contacts":
-        c.items = [_person(u) for u in entry.course.team_contacts.all()]
-        doctor = _person(entry.course.responsible_doctor)
-        if doctor:
-            c.items.append(_("Læge: %(name)s") % {"name": doctor})
-    elif key == "criteria":
-        c.items = entry.criteria_labels()
-    elif key == "placed_on":
-        c.text = _date(entry.placed_on)
-        days = entry.days_on_board(today)
-        c.note = _("%(days)s dage på tavlen") % {"days": days}
-        if days == 1:
-            c.note = _("1 dag på tavlen")
-    elif key == "review_on":
-        c.text = _date(entry.review_on)
-        if entry.last_reviewed_on:
-            c.note = _("Sidst fulgt op %(date)s") % {"date": _date(entry.last_reviewed_on)}
-    elif key == "end_reason":
-        c.text = entry.get_end_reason_display()
-    elif key == "ended_on":
-        c.text = _date(entry.ended_on)
-    else:
-        c.text = getattr(entry, key) or ""
-        c.multiline = columns.BY_KEY[key].multiline
-    return c
-
-
-def build_rows(entries, columns, today: datetime.date) -> list[Row]:
-    rows = []
-    for entry in entries:
-        flags = selectors.flags(entry, today=today)
-        rows.append(
-            Row(
-                entry=entry,
-                cells=[
-                    Cell(key=c.key, label=str(c.label))
-                    if c.key in ("flags", "actions")
-                    else cell(entry, c.key, today)
-                    for c in columns
-                ],
-                flags=[str(FLAG_LABELS[f]) for f in flags],
-            )
-        )
-    return rows
-
-
 def _query(**params) -> str:
     return urlencode({k: v for k, v in params.items() if v})
 
@@ -200,10 +112,12 @@ SORT_LABELS_TEAM = {**SORT_LABELS, "facility": gettext_lazy("sorteret efter boti
 
 
 def _board_context(
-    entries, *, compact, sort, team_board, page_url, params=None, printing=False
+    entries, *, compact, sort, team_board, page_url, sector, params=None, printing=False
 ) -> dict:
     """What the board template needs: columns and their headers (with sort links that keep the
-    filters), the rows, and the links between the full and the compact view."""
+    filters), the rows (each row's HTML rendered once, or taken from the row cache for what
+    this viewer, in ``sector``, sees: ``board.rows``), and the links between the full and the
+    compact view."""
     params = dict(params or {})
     columns = columns_for(compact=compact, team_board=team_board, printing=printing)
     today = timezone.localdate()
@@ -228,10 +142,13 @@ def _board_context(
                 else "",
             }
         )
+    rows = build_rows(entries, columns, today)
+    if not printing:  # the print page lays out its own table
+        render_rows(rows, sector=sector, printing=printing, today=today)
     return {
         "columns": columns,
         "headers": headers,
-        "rows": build_rows(entries, columns, today),
+        "rows": rows,
         "compact": compact,
         "sort": sort,
         "sort_label": (SORT_LABELS_TEAM if team_board else SORT_LABELS)[sort],
@@ -243,12 +160,6 @@ def _board_context(
         "full_url": url(visning=""),
         "compact_url": url(visning=VIEW_COMPACT),
     }
-
-
-def _rows_hash(context: dict) -> str:
-    """A fingerprint of the rows as rendered: the poll answers "nothing new" when it matches."""
-    html = render_to_string("board/entries/board.html#row_list", context)
-    return hashlib.sha256(html.encode()).hexdigest()[:32]
 
 
 def _record_board(request, entries, **detail) -> None:
@@ -281,6 +192,7 @@ def _facility_board_data(request, facility, *, printing=False):
         team_board=False,
         printing=printing,
         page_url=reverse("board:facility", args=[facility.pk]),
+        sector=access.facility_board_sector(request.user, facility),
     )
     context.update(
         {
@@ -311,7 +223,7 @@ def facility_board(request, facility_pk: int):
     """The board of one facility: every column of seed 000, or the compact set."""
     facility, sector = _board_facility(request, facility_pk)
     entries, context = _facility_board_data(request, facility)
-    context["rows_hash"] = _rows_hash(context)
+    context["rows_hash"] = _facility_fingerprint(request, facility, sector)
     context.update(
         {
             "sector": sector,
@@ -325,15 +237,78 @@ def facility_board(request, facility_pk: int):
 @require_GET
 @vary_on_headers("HX-Request")
 def facility_rows(request, facility_pk: int):
-    """The board's rows, for the page's poll every 15 seconds. ``?v=`` is the fingerprint of
-    the rows the page shows: when nothing changed the answer is 204 (htmx keeps the rows)."""
-    facility, _sector = _board_facility(request, facility_pk)
+    """The board's rows, for the page's poll every 15 seconds. ``?v=`` (or ``If-None-Match``)
+    is the fingerprint of the rows the page shows (``board.fingerprint``, one query): when
+    nothing changed the answer is 204 (htmx keeps the rows), with nothing loaded nor rendered."""
+    facility, sector = _poll_facility(request, facility_pk)
+    fingerprint = _facility_fingerprint(request, facility, sector)
+    if _unchanged(request, fingerprint):
+        return _not_modified(fingerprint)
     entries, context = _facility_board_data(request, facility)
-    context["rows_hash"] = _rows_hash(context)
-    if request.GET.get("v") == context["rows_hash"]:
-        return HttpResponse(status=204)
+    context["rows_hash"] = fingerprint
     _record_board(request, entries, list="board_rows", facility_id=facility.pk)
-    return render(request, "board/entries/board.html#rows", context)
+    return _with_etag(render(request, "board/entries/board.html#rows", context), fingerprint)
+
+
+# --- the poll's fingerprint (board.fingerprint) ---------------------------------------------
+
+
+def _poll_facility(request, facility_pk: int):
+    """``_board_facility`` for the poll: the same gatekeeper (404 unless the user may see the
+    facility and use its board), loading only what the check and the rows need."""
+    facility = found(
+        facilities_visible_to(request.user)
+        .only("pk", "team_id", "name")
+        .filter(pk=facility_pk)
+        .first()
+    )
+    return facility, access.facility_board_sector(request.user, facility)
+
+
+def _facility_fingerprint(request, facility, sector) -> str:
+    compact, sort, _ignored = BoardViewForm(request.GET or None).options()
+    return board_fingerprint(
+        request.user,
+        facility_ids=[facility.pk],
+        flt=selectors.BoardFilter(sort=sort),
+        compact=compact,
+        sector=sector,
+    )
+
+
+def _team_fingerprint(request, team, form: TeamBoardFilterForm) -> str:
+    """``form``: the page's filter form (bound to the query string)."""
+    compact, sort, _ignored = form.options()
+    data = getattr(form, "cleaned_data", {})
+    facility = data.get("facility")
+    contact = data.get("contact")
+    flt = selectors.BoardFilter(
+        facility_id=facility.pk if facility else None,
+        contact_id=contact.pk if contact else None,
+        criterion=data.get("criterion") or None,
+        sort=sort,
+    )
+    return board_fingerprint(
+        request.user, team_ids=[team.pk], flt=flt, compact=compact, sector=Sector.TEAM
+    )
+
+
+def _unchanged(request, fingerprint: str) -> bool:
+    """The poll says it shows these rows already: ``?v=`` or ``If-None-Match``."""
+    if request.GET.get("v") == fingerprint:
+        return True
+    tags = parse_etags(request.headers.get("If-None-Match", ""))
+    return f'"{fingerprint}"' in {t.removeprefix("W/") for t in tags}
+
+
+def _with_etag(response: HttpResponse, fingerprint: str) -> HttpResponse:
+    response["ETag"] = f'"{fingerprint}"'
+    return response
+
+
+def _not_modified(fingerprint: str) -> HttpResponse:
+    """204: nothing changed (the poll's htmx keeps its rows). Nothing is shown: no audit row."""
+    return _with_etag(HttpResponse(status=204), fingerprint)
 
 
 @require_GET
@@ -372,6 +347,7 @@ def _team_board_data(request, team_pk: int):
         sort=sort,
         team_board=True,
         page_url=reverse("board:team", args=[team.pk]),
+        sector=Sector.TEAM,
         params={
             "facility": facility.pk if facility else "",
             "contact": contact.pk if contact else "",
@@ -382,6 +358,8 @@ def _team_board_data(request, team_pk: int):
         {
             "team": team,
             "filter_form": form,
+            # the fields' HTML, rendered once per content (board.rows); only pages call it
+            "filter_fields": partial(form_fields_html, form),
             "ignored": ignored,
             "filtered": bool(facility or contact or flt.criterion),
             "rows_url": reverse("board:team_rows", args=[team.pk]),
@@ -395,7 +373,7 @@ def _team_board_data(request, team_pk: int):
 def team_board(request, team_pk: int):
     """All the team's facilities on one board, filtered and sorted."""
     team, entries, context = _team_board_data(request, team_pk)
-    context["rows_hash"] = _rows_hash(context)
+    context["rows_hash"] = _team_fingerprint(request, team, context["filter_form"])
     _record_board(request, entries, list="team_board", team_id=team.pk)
     return render(request, "board/entries/board.html", context)
 
@@ -403,13 +381,19 @@ def team_board(request, team_pk: int):
 @require_GET
 @vary_on_headers("HX-Request")
 def team_rows(request, team_pk: int):
-    """The team board's rows for its 15-second poll (204 when nothing changed)."""
+    """The team board's rows for its 15-second poll (204 when nothing changed, as
+    ``facility_rows``)."""
+    require(can_team(request.user, TEAM_MEMBER, team_pk))
+    team = Team(pk=team_pk)  # a team the user is a member of: the form needs only its id
+    fingerprint = _team_fingerprint(
+        request, team, TeamBoardFilterForm(request.GET or None, team=team)
+    )
+    if _unchanged(request, fingerprint):
+        return _not_modified(fingerprint)
     team, entries, context = _team_board_data(request, team_pk)
-    context["rows_hash"] = _rows_hash(context)
-    if request.GET.get("v") == context["rows_hash"]:
-        return HttpResponse(status=204)
+    context["rows_hash"] = fingerprint
     _record_board(request, entries, list="board_rows", team_id=team.pk)
-    return render(request, "board/entries/board.html#rows", context)
+    return _with_etag(render(request, "board/entries/board.html#rows", context), fingerprint)
 
 
 # --- entries --------------------------------------------------------------------------------
