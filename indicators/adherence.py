@@ -23,6 +23,7 @@ from courses.models import Course
 from organisation.models import Facility
 from record.kinds import Kind
 from record.models import Entry, EntryVersion
+from residents.models import Residence
 
 from .buckets import distinct_active
 from .periods import Period, aware_midnight
@@ -127,13 +128,19 @@ def _contacts() -> Q:
     return Q(facility_contact__isnull=False) & Q(Exists(contacts))
 
 
-def _medication_review(residents, day: datetime.date, days: int) -> int:
-    """Residents with a medication review dated in the last ``days`` days. Each of their
-    entries was recorded in one of their courses, so the teams of those courses lead the
-    database along the index on (team, kind, date)."""
-    teams = sorted(
+def _teams_of(residents) -> list[int]:
+    """The teams of every course of the residents (earlier ones and other regions' too): each
+    of their record entries was recorded in one of those courses, so these teams lead the
+    database along the indexes that begin with the team (as a list: the database then walks
+    the index for each team, and never reads another region's rows)."""
+    return sorted(
         set(Course.objects.filter(resident_id__in=residents).values_list("team_id", flat=True))
-    )  # as a list: the database then walks the index for each team
+    )
+
+
+def _medication_review(residents, teams: list[int], day: datetime.date, days: int) -> int:
+    """Residents with a medication review dated in the last ``days`` days, along the index on
+    (team, kind, date)."""
     return Entry.objects.filter(
         team_id__in=teams,
         kind=Kind.MEDICATION_REVIEW,
@@ -143,10 +150,12 @@ def _medication_review(residents, day: datetime.date, days: int) -> int:
     ).aggregate(n=Count("resident_id", distinct=True))["n"]
 
 
-def _record_checks(residents, day: datetime.date) -> dict[str, int]:
+def _record_checks(residents, teams: list[int], day: datetime.date) -> dict[str, int]:
     """Residents with a suicide risk assessment not overdue, and with a treatment plan and a
     crisis plan in force and not overdue, counted from the record's side: the entries whose
-    review date has not passed are few, and an index leads to them.
+    review date has not passed are few, and the partial index on (team, kind, review date),
+    which also holds the date, the resident and the id, leads to those of the ``teams`` (the
+    region's, not the whole country's) without reading the table.
 
     A living plan's entry carries its newest version. If that version applies from the day or
     before, it is the one in force on the day; if it applies from a later day, the version in
@@ -163,7 +172,7 @@ def _record_checks(residents, day: datetime.date) -> dict[str, int]:
         Q(occurred_on__lte=day) | Q(Exists(earlier_version))
     )
     return (
-        Entry.objects.filter(resident_id__in=residents, review_on__gte=day)
+        Entry.objects.filter(team_id__in=teams, resident_id__in=residents, review_on__gte=day)
         .filter(kind__in=[Kind.SUICIDE_RISK, Kind.TREATMENT_PLAN, Kind.CRISIS_PLAN])
         .filter(suicide | plan)
         .aggregate(
@@ -177,16 +186,16 @@ def _record_checks(residents, day: datetime.date) -> dict[str, int]:
 
 
 def _consent_check(residents, day: datetime.date) -> int:
-    """Residents with a sharing consent in force on the day, to the facility they lived at."""
-    lived_there = Q(
-        Q(facility__residences__resident_id=F("resident_id")),
-        Q(facility__residences__moved_in__lte=day),
-        Q(facility__residences__moved_out__isnull=True)
-        | Q(facility__residences__moved_out__gt=day),
-    )
+    """Residents with a sharing consent in force on the day, to the facility they lived at.
+    Each consent of the scope's residents is checked against that resident's own residences
+    (the index on resident), instead of joining every residence of the consent's facility."""
+    lived_there = Residence.objects.filter(
+        resident_id=OuterRef("resident_id"),
+        facility_id=OuterRef("facility_id"),
+        moved_in__lte=day,
+    ).filter(Q(moved_out__isnull=True) | Q(moved_out__gt=day))
     return (
         Consent.objects.filter(
-            lived_there,  # one filter(): the conditions hold for the same residence
             resident_id__in=residents,
             kind=ConsentKind.SHARING,
             given_on__lte=day,
@@ -196,6 +205,7 @@ def _consent_check(residents, day: datetime.date) -> int:
             Q(withdrawn_at__isnull=True)
             | Q(withdrawn_at__gte=aware_midnight(day + datetime.timedelta(days=1)))
         )
+        .filter(Exists(lived_there))
         .aggregate(n=Count("resident_id", distinct=True))["n"]
     )
 
@@ -217,8 +227,9 @@ def adherence(
         contacts=Count("resident_id", distinct=True, filter=_contacts()),
     )
     residents = courses.values("resident_id")
-    counts["medication_review"] = _medication_review(residents, day, medication_days)
-    counts.update(_record_checks(residents, day))
+    teams = _teams_of(residents)
+    counts["medication_review"] = _medication_review(residents, teams, day, medication_days)
+    counts.update(_record_checks(residents, teams, day))
     counts["consent"] = _consent_check(residents, day)
     total = counts["total"]
     shares = [

@@ -176,16 +176,15 @@ _AT_FACILITY = str(
 def _first_visit(qs, period: Period):
     """Courses that overlap the period, joined to their first visit (the first visit entry of
     the course from its start day to its end day), whose date is ``first_visit``. The
-    resident and date conditions let the database walk the index on resident and date from
-    the start of the course and stop at the first visit; the visit is then read by its id.
-    So the subquery runs once per course, and its date is a column: a subquery in the SELECT
-    list would run again for each use (the bucket, the days, the facility lived at)."""
+    partial index of visits on (course, date), which holds the id, answers the subquery from
+    the index alone: the course's first visit from its start day; the visit is then read by
+    its id. So the subquery runs once per course, and its date is a column: a subquery in the
+    SELECT list would run again for each use (the bucket, the days, the facility lived at)."""
     first = (
         Entry.objects.filter(
-            resident_id=OuterRef("resident_id"),
-            occurred_on__gte=OuterRef("started_on"),
             course_id=OuterRef("pk"),
             kind=Kind.VISIT,
+            occurred_on__gte=OuterRef("started_on"),
         )
         .filter(occurred_on__lte=Coalesce(OuterRef("ended_on"), date_value(NO_END)))
         .order_by("occurred_on")

@@ -66,6 +66,20 @@ class Entry(models.Model):
             models.Index(fields=["kind", "review_on"]),
             # the indicators' adherence figures: latest plan/assessment per resident and kind
             models.Index(fields=["kind", "review_on", "occurred_on", "resident"]),
+            # the indicators (issue 14): the region's entries with a review date, read from
+            # the index alone; and a course's first visit
+            models.Index(
+                fields=["team", "kind", "review_on"],
+                include=["occurred_on", "resident", "id"],
+                condition=Q(review_on__isnull=False),
+                name="record_entry_team_review",
+            ),
+            models.Index(
+                fields=["course", "occurred_on"],
+                include=["id"],
+                condition=Q(kind=Kind.VISIT),
+                name="record_entry_course_visit",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
