@@ -37,6 +37,11 @@ from .models import AuditEvent
 
 # Tables whose rows are never changed or deleted by the application.
 APPEND_ONLY_MODELS = (AuditEvent,)
+# Functions the application may execute: SECURITY DEFINER functions of the owner, each a
+# narrow, fixed task (audit/migrations/0005_partition_by_month.py), as (name, argument types).
+APP_FUNCTIONS: tuple[tuple[str, sql.SQL], ...] = (
+    ("audit_auditevent_add_partitions", sql.SQL("integer")),
+)
 # Tables the application only reads (the migration history is the owner's business).
 READ_ONLY_TABLES = ("django_migrations",)
 
@@ -159,6 +164,25 @@ def _sequences_of(cursor: CursorWrapper, schema: str, table: str) -> list[str]:
     return [r[0] for r in cursor.fetchall()]
 
 
+def _partitions_of(cursor: CursorWrapper, schema: str, table: str) -> list[str]:
+    """The partitions (at any depth) of a partitioned table; none for a plain table."""
+    cursor.execute(
+        """
+        WITH RECURSIVE parts(oid) AS (
+            SELECT i.inhrelid FROM pg_inherits i
+            JOIN pg_class t ON t.oid = i.inhparent
+            JOIN pg_namespace n ON n.oid = t.relnamespace
+            WHERE n.nspname = %s AND t.relname = %s
+            UNION
+            SELECT i.inhrelid FROM pg_inherits i JOIN parts p ON i.inhparent = p.oid
+        )
+        SELECT c.relname FROM parts p JOIN pg_class c ON c.oid = p.oid ORDER BY c.relname
+        """,
+        [schema, table],
+    )
+    return [r[0] for r in cursor.fetchall()]
+
+
 def grant_app_role(connection: BaseDatabaseWrapper, app_role: str) -> GrantReport:
     """Give ``app_role`` exactly the application's privileges in the connection's schema.
 
@@ -199,12 +223,32 @@ def grant_app_role(connection: BaseDatabaseWrapper, app_role: str) -> GrantRepor
                 sql.SQL("REVOKE ALL ON TABLE {} FROM PUBLIC").format(name),
                 sql.SQL("GRANT SELECT, INSERT ON TABLE {} TO {}").format(name, app),
             ]
+            # rows are reached only through the parent, whose privileges govern that access
+            for partition in _partitions_of(cursor, schema, table):
+                part = sql.Identifier(schema, partition)
+                statements += [
+                    sql.SQL("REVOKE ALL ON TABLE {} FROM {}").format(part, app),
+                    sql.SQL("REVOKE ALL ON TABLE {} FROM PUBLIC").format(part),
+                ]
             for sequence in _sequences_of(cursor, schema, table):
                 seq = sql.Identifier(schema, sequence)
                 statements += [
                     sql.SQL("REVOKE ALL ON SEQUENCE {} FROM {}").format(seq, app),
                     sql.SQL("GRANT USAGE, SELECT ON SEQUENCE {} TO {}").format(seq, app),
                 ]
+        for function, arguments in APP_FUNCTIONS:
+            exists = _one(
+                cursor,
+                "SELECT 1 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+                "WHERE n.nspname = %s AND p.proname = %s",
+                [schema, function],
+            )
+            if exists:
+                statements.append(
+                    sql.SQL("GRANT EXECUTE ON FUNCTION {}({}) TO {}").format(
+                        sql.Identifier(schema, function), arguments, app
+                    )
+                )
         for table in READ_ONLY_TABLES:
             name = sql.Identifier(schema, table)
             statements += [
@@ -230,6 +274,12 @@ def _verify(cursor: CursorWrapper, app_role: str, schema: str) -> None:
                     f"{app_role!r} {'holds' if held else 'lacks'} {privilege} on "
                     f"{schema}.{table} (granted to PUBLIC or to a role it belongs to?)"
                 )
+        for partition in _partitions_of(cursor, schema, table):
+            for privilege in ("SELECT", "INSERT", *FORBIDDEN_ON_APPEND_ONLY):
+                if _one(cursor, HAS_TABLE_PRIVILEGE, [app_role, privilege, schema, partition])[0]:
+                    raise RoleSetupError(
+                        f"{app_role!r} holds {privilege} on the partition {schema}.{partition}"
+                    )
     if _one(cursor, "SELECT has_schema_privilege(%s, %s, 'CREATE')", [app_role, schema])[0]:
         raise RoleSetupError(
             f"{app_role!r} may create objects in schema {schema!r} (through PUBLIC or another "
