@@ -1,11 +1,11 @@
 """Load run: N simulated users against the production server (gunicorn with
 deploy/gunicorn.conf.py, production settings, workers sized from the cores by that config) on
-the demo region, with p50/p95/p99 latency and errors per step, and the CPU seconds and peak
-memory of each gunicorn worker.
+the demo region, with p50/p95/p99 latency and errors per step, the CPU seconds and peak
+memory of each gunicorn worker, and the floor page's latency in the same step for reference.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/btt_bench .venv/bin/python -m bench.load
     BENCH_USERS=50,150,300     simulated users per step (the default)
-    BENCH_SECONDS=60           length of each step
+    BENCH_SECONDS=180          length of each step (the default: the issue's 3 minutes)
     BENCH_RAMP_SECONDS=15      the users arrive (open their board) over this first part of
                                the step; latency percentiles count the requests after it
     BENCH_WEB_WORKERS=5        gunicorn workers (default: the config's, 2 x cores + 1)
@@ -28,6 +28,10 @@ server shares this process's SECRET_KEY so that it reads those sessions.
 
 The load generator (threads, one per user, standard-library HTTP) runs on the same machine as
 the server and the database, and its CPU is shown too.
+
+The floor: one more client asks for the trivial signed-in page (/_bench/floor/, served because
+the server runs with BENCH_FLOOR=1) once a second during the step. Its latency, apart from the
+users' figures, shows what the queueing alone costs a request at that load.
 """
 
 from __future__ import annotations
@@ -49,23 +53,17 @@ from collections.abc import Callable, Iterator  # noqa: E402
 from dataclasses import dataclass, field  # noqa: E402
 
 from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from tests.clients import SignInClient  # noqa: E402
+from bench.common import FLOOR_URL, bench_database, session_for, start_server  # noqa: E402
 from tests.production import (  # noqa: E402
     HtmlForm,
     ProductionServer,
     Response,
     WebClient,
-    database_url,
-    ensure_static_collected,
     poll_url,
 )
 
-KEEPDB = os.environ.get("BENCH_KEEPDB") == "1"
 POLL_HEADERS = {"HX-Request": "true", "X-Background-Refresh": "1"}
 ACTIONS = ("resident", "timeline", "board", "agenda", "search", "visit_note")
 VISIT_NOTE = "Besøg på værelset; aftalt opfølgning i næste uge (belastningstest)."
@@ -75,12 +73,14 @@ TIMEOUT_S = 30.0
 @dataclass(frozen=True)
 class Pace:
     """How often users act: the board's poll, the think time between two pages, and the
-    ramp over which the users arrive (each opens their board at a random moment in it)."""
+    ramp over which the users arrive (each opens their board at a random moment in it);
+    the floor page is asked for every ``floor_s``."""
 
     poll_s: float = 15.0
     think_min_s: float = 5.0
     think_max_s: float = 25.0
     ramp_s: float = 15.0
+    floor_s: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -130,6 +130,7 @@ class StepResult:
     client_cpu_s: float
     started: float = 0.0
     ramp_s: float = 0.0
+    floor: list[Sample] = field(default_factory=list)  # the floor page, apart from the users'
 
     @property
     def errors(self) -> int:
@@ -137,6 +138,9 @@ class StepResult:
 
     def steady(self) -> list[Sample]:
         return [s for s in self.samples if s.at >= self.started + self.ramp_s]
+
+    def steady_floor(self) -> list[Sample]:
+        return [s for s in self.floor if s.at >= self.started + self.ramp_s]
 
     def by_label(self) -> dict[str, list[Sample]]:
         labels: dict[str, list[Sample]] = {}
@@ -146,12 +150,6 @@ class StepResult:
 
 
 # --- who the users are ----------------------------------------------------------------------
-
-
-def _session_for(user: object) -> str:
-    client = SignInClient()
-    client.force_login(user)  # type: ignore[no-untyped-call]
-    return str(client.cookies[settings.SESSION_COOKIE_NAME].value)
 
 
 def make_personas(n: int, *, seed: int = 13) -> list[Persona]:
@@ -164,7 +162,7 @@ def make_personas(n: int, *, seed: int = 13) -> list[Persona]:
     from organisation.models import Membership, MembershipStatus, Role
     from residents.models import Resident
 
-    rng = random.Random(seed)  # noqa: S311 - a load pattern, not a secret
+    rng = random.Random(seed)  # noqa: S311  # nosec B311
     active = BoardEntry.objects.filter(status="active")
     teams = set(active.values_list("team_id", flat=True))
     facilities_with_board = set(active.values_list("facility_id", flat=True))
@@ -203,13 +201,13 @@ def make_personas(n: int, *, seed: int = 13) -> list[Persona]:
         if i % 4 == 3 and facility_staff:
             membership = facility_staff[(i // 4) % len(facility_staff)]
             board = reverse("board:facility", args=[membership.facility_id])
-            personas.append(Persona(_session_for(membership.user), board, browses=False))
+            personas.append(Persona(session_for(membership.user), board, browses=False))
             continue
         membership = team_staff[i % len(team_staff)]
         residents, facilities, meetings, terms = per_team[int(str(membership.team_id))]
         personas.append(
             Persona(
-                _session_for(membership.user),
+                session_for(membership.user),
                 reverse("board:team", args=[membership.team_id]),
                 browses=i % 2 == 0 and bool(residents),
                 residents=tuple(rng.sample(residents, min(10, len(residents)))),
@@ -294,7 +292,7 @@ def simulate(
     seed: int,
 ) -> None:
     """One user until ``stop``: open the board, poll it, and (if ``browses``) work."""
-    rng = random.Random(seed)  # noqa: S311 - a load pattern, not a secret
+    rng = random.Random(seed)  # noqa: S311  # nosec B311
     if stop.wait(rng.uniform(0, pace.ramp_s)):  # users arrive spread over the ramp
         return
     user = _User(persona, base_url, record)
@@ -321,6 +319,19 @@ def simulate(
             user.act(actions[turn % len(actions)], rng)
             turn += 1
             next_act = time.monotonic() + rng.uniform(pace.think_min_s, pace.think_max_s)
+
+
+def probe_floor(
+    persona: Persona,
+    base_url: str,
+    pace: Pace,
+    stop: threading.Event,
+    record: Callable[[Sample], None],
+) -> None:
+    """The floor page every ``pace.floor_s`` until ``stop``, with ``persona``'s session."""
+    user = _User(persona, base_url, record)
+    while not stop.wait(pace.floor_s):
+        user.call("floor", "GET", FLOOR_URL)
 
 
 # --- a step ---------------------------------------------------------------------------------
@@ -356,6 +367,7 @@ def run_step(
     """All ``personas`` against ``server`` for ``seconds``; every request's time and status."""
     pace = pace or Pace()
     samples: list[Sample] = []  # list.append is atomic: the threads share it
+    floor: list[Sample] = []
     stop = threading.Event()
     stats = WorkerStats()
     sampler = threading.Thread(target=_sample_workers, args=(server, stats, stop), daemon=True)
@@ -368,6 +380,13 @@ def run_step(
         )
         for i, persona in enumerate(personas)
     ]
+    threads.append(
+        threading.Thread(
+            target=probe_floor,
+            args=(personas[0], server.url, pace, stop, floor.append),
+            daemon=True,
+        )
+    )
     client_before = resource.getrusage(resource.RUSAGE_SELF)
     started = time.monotonic()
     for thread in threads:
@@ -383,7 +402,14 @@ def run_step(
         client_after.ru_stime - client_before.ru_stime
     )
     return StepResult(
-        len(personas), elapsed, list(samples), stats, client_cpu, started, min(pace.ramp_s, elapsed)
+        len(personas),
+        elapsed,
+        list(samples),
+        stats,
+        client_cpu,
+        started,
+        min(pace.ramp_s, elapsed),
+        list(floor),
     )
 
 
@@ -406,7 +432,7 @@ def report(results: list[StepResult]) -> Iterator[str]:
     (mean per worker, and in cores: all workers' CPU over the step's length) and peak RSS."""
     yield (
         f"{'users':>5} {'requests':>8} {'req/s':>6} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
-        f"{'open p50/p95 ms':>15} {'errors':>6} {'err %':>6} {'workers':>7} "
+        f"{'open p50/p95 ms':>15} {'floor p50/p95':>13} {'errors':>6} {'err %':>6} {'workers':>7} "
         f"{'CPU s/worker':>12} {'cores':>5} {'peak RSS MB':>11} {'client CPU s':>12}"
     )
     for r in results:
@@ -419,9 +445,11 @@ def report(results: list[StepResult]) -> Iterator[str]:
         peak = max(r.workers.rss_peak.values(), default=0) / 2**20
         window = max(r.seconds - r.ramp_s, 0.001)
         opened = f"{o50:.0f}/{o95:.0f}"
+        f50, f95, _f99 = percentiles([s.ms for s in r.steady_floor()])
+        floor = f"{f50:.0f}/{f95:.0f}"
         yield (
             f"{r.users:>5} {len(steady):>8} {len(steady) / window:>6.1f} {p50:>7.0f} "
-            f"{p95:>7.0f} {p99:>7.0f} {opened:>15} {r.errors:>6} "
+            f"{p95:>7.0f} {p99:>7.0f} {opened:>15} {floor:>13} {r.errors:>6} "
             f"{100 * r.errors / max(n, 1):>6.2f} {len(cpu):>7} {per_worker:>12.1f} "
             f"{sum(cpu.values()) / r.seconds:>5.2f} {peak:>11.0f} {r.client_cpu_s:>12.1f}"
         )
@@ -431,6 +459,7 @@ def report(results: list[StepResult]) -> Iterator[str]:
         for sample in r.steady():
             kinds.setdefault(sample.label, []).append(sample)
         kinds["board_open"] = [s for s in r.samples if s.label == "board_open"]
+        kinds["(floor)"] = r.steady_floor()
         for label, samples in sorted(kinds.items()):
             p50, p95, _p99 = percentiles([s.ms for s in samples])
             errors = sum(1 for s in samples if not s.ok)
@@ -442,37 +471,13 @@ def report(results: list[StepResult]) -> Iterator[str]:
 
 
 def main() -> None:
-    from organisation.models import Region
-
     steps = [int(x) for x in os.environ.get("BENCH_USERS", "50,150,300").split(",") if x.strip()]
-    seconds = float(os.environ.get("BENCH_SECONDS", "60"))
+    seconds = float(os.environ.get("BENCH_SECONDS", "180"))
     pace = Pace(ramp_s=float(os.environ.get("BENCH_RAMP_SECONDS", str(Pace.ramp_s))))
     web_workers = os.environ.get("BENCH_WEB_WORKERS")
-    setup_test_environment()
-    old_name = connection.creation.create_test_db(
-        verbosity=0, autoclobber=True, serialize=False, keepdb=KEEPDB
-    )
-    try:
-        if KEEPDB and Region.objects.exists():
-            print("demo data kept from an earlier run (BENCH_KEEPDB=1)")
-        else:
-            started = time.perf_counter()
-            settings.DEBUG = True  # seed_demo runs only with DEBUG (demo passwords)
-            with open(os.devnull, "w") as devnull:
-                call_command(
-                    "seed_demo", scale=os.environ.get("BENCH_SCALE", "region"), stdout=devnull
-                )
-            settings.DEBUG = False
-            with connection.cursor() as cursor:
-                cursor.execute("VACUUM ANALYZE")
-            print(f"demo data seeded in {time.perf_counter() - started:.0f} s")
-        ensure_static_collected()
+    with bench_database():
         personas = make_personas(max(steps))
-        server = ProductionServer.start(
-            database=database_url(),
-            workers=int(web_workers) if web_workers else None,
-            secret_key=str(settings.SECRET_KEY),  # the server reads the sessions made here
-        )
+        server = start_server(int(web_workers) if web_workers else None)
         results = []
         try:
             workers = len(server.worker_pids())
@@ -494,8 +499,6 @@ def main() -> None:
         print()
         for line in report(results):
             print(line)
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=KEEPDB)
 
 
 if __name__ == "__main__":

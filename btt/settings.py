@@ -338,6 +338,9 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT") or VAR_DIR / "static")
 # Only `make serve` sets this (plain http on a developer's machine: the TLS checks); never in
 # production.
 SILENCED_SYSTEM_CHECKS = env_list("SILENCED_SYSTEM_CHECKS", [])
+# BENCH_FLOOR=1 serves the benchmarks' trivial signed-in page at /_bench/floor/ (bench/): the
+# cost of the middleware every page pays; 404 without it. Never set in production.
+BENCH_FLOOR = env_bool("BENCH_FLOOR", default=False)
 
 # Background jobs: procrastinate on this PostgreSQL database (*/tasks.py, docs/operations.md).
 # Workers: `python manage.py procrastinate worker` (`make worker`), as many as wanted; periodic
@@ -360,6 +363,7 @@ JOB_SCHEDULES: dict[str, str] = {
     "remove_old_jobs": env_str("JOBS_CLEANUP_CRON") or "0 3 * * *",
     "interchange_retention": env_str("JOBS_INTERCHANGE_RETENTION_CRON") or "45 1 * * *",
     "earlywarning": env_str("JOBS_EARLYWARNING_CRON") or "0 2 * * *",
+    "audit_partitions": env_str("JOBS_AUDIT_PARTITIONS_CRON") or "15 0 * * *",
 }
 # Succeeded jobs are kept this long for the operator, failed ones until someone removes them.
 JOBS_KEEP_SUCCEEDED_HOURS = env_int("JOBS_KEEP_SUCCEEDED_HOURS", 7 * 24, minimum=1)
@@ -391,3 +395,16 @@ CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] = [
     SELF,
     *_oidc_end_session_origins(OIDC_PROVIDERS),
 ]
+
+# Board rows (board/rows.py): each board row's HTML, per process, keyed by a digest of
+# everything the row shows to the viewer (their sector and withheld columns included), so no
+# invalidation is needed and no row rendered for one viewer reaches another who may see less.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "board_rows": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "board-rows",
+        "TIMEOUT": 24 * 60 * 60,  # the local date is in the key: a row lives a day at most
+        "OPTIONS": {"MAX_ENTRIES": 10_000},  # a few kB each: tens of MB per worker at most
+    },
+}

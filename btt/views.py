@@ -1,6 +1,8 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from prometheus_client import CONTENT_TYPE_LATEST
@@ -36,6 +38,18 @@ def prometheus_metrics(request):
     if not metrics.may_read(request):
         raise Http404
     return HttpResponse(metrics.exposition(), content_type=CONTENT_TYPE_LATEST)
+
+
+@require_safe
+def bench_floor(request):
+    """The benchmarks' floor (bench/page_times.py, bench/load.py): a trivial signed-in page
+    behind the same middleware as every page (sign-in, second factor, session lifetime, audit
+    of denials, request log), to which the pages' timings are compared as ratios. Served only
+    when BENCH_FLOOR=1 is set; 404 otherwise."""
+    if not settings.BENCH_FLOOR:
+        raise Http404
+    # without the request: no context processors (menu, emergency banner), only the middleware
+    return HttpResponse(render_to_string("bench_floor.html"))
 
 
 @login_not_required

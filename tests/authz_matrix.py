@@ -43,6 +43,8 @@ MATRIX.update(
         "readyz": Rule(allow=ok(*ALL_STAFF), anonymous=200),
         # Prometheus metrics: a token or the operator's network, never a session (404)
         "metrics": Rule(allow=ok(*ALL_STAFF, status=404), anonymous=404),
+        # the benchmarks' trivial page: 404 unless BENCH_FLOOR=1 (off in tests); signed-in only
+        "bench_floor": Rule(allow=ok(*ALL_STAFF, status=404)),
         "accounts:login": Rule(allow=ok(*ALL_STAFF, status=302), anonymous=200),
         "accounts:logout": Rule(allow=ok(*ALL_STAFF, status=405)),
         # federated login (accounts.oidc): no provider is configured here, so every key is

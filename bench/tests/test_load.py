@@ -14,7 +14,7 @@ from tests.production import production_static as production_static  # noqa: F40
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-FAST = Pace(poll_s=1.0, think_min_s=0.1, think_max_s=0.3, ramp_s=0.5)
+FAST = Pace(poll_s=1.0, think_min_s=0.1, think_max_s=0.3, ramp_s=0.5, floor_s=0.5)
 
 
 def test_four_users_for_a_few_seconds_make_every_request_without_errors(production_static):  # noqa: F811
@@ -24,7 +24,9 @@ def test_four_users_for_a_few_seconds_make_every_request_without_errors(producti
     personas = make_personas(4)
     assert [p.browses for p in personas] == [True, False, True, False]
     assert personas[3].board_url == f"/tavle/botilbud/{w.facility_a1.pk}/"  # facility staff
-    server = ProductionServer.start(workers=1, secret_key=settings.SECRET_KEY)
+    server = ProductionServer.start(
+        workers=1, secret_key=settings.SECRET_KEY, extra_env={"BENCH_FLOOR": "1"}
+    )
     try:
         result = run_step(server, personas, seconds=6, pace=FAST)
     finally:
@@ -37,5 +39,8 @@ def test_four_users_for_a_few_seconds_make_every_request_without_errors(producti
     assert any(s.status == 204 for s in labels["board_poll"])  # nothing changed: 204
     assert Entry.objects.filter(kind="visit", data__note=VISIT_NOTE).exists()
     assert result.workers.cpu() and all(peak > 0 for peak in result.workers.rss_peak.values())
+    # the floor page, served because the server's environment has BENCH_FLOOR=1
+    assert result.floor and all(s.status == 200 for s in result.floor), result.floor
     header, row, *_ = report([result])
     assert header.split()[:3] == ["users", "requests", "req/s"] and row.split()[0] == "4"
+    assert "floor" in header
